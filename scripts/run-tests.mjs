@@ -1,0 +1,36 @@
+// Runs every test/**/*.test.ts file through Node's built-in runner with an explicit file list.
+// Node 20's runner neither globs nor picks up .ts files, so the list is built here, and an
+// empty list is an error rather than a silent green run.
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+const root = new URL('..', import.meta.url).pathname;
+const only = process.argv.slice(2);
+
+function collect(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const full = join(dir, name);
+    if (name === 'node_modules' || name === 'fixtures') continue;
+    if (statSync(full).isDirectory()) out.push(...collect(full));
+    else if (name.endsWith('.test.ts')) out.push(relative(root, full));
+  }
+  return out;
+}
+
+let files = collect(join(root, 'test'));
+if (only.length > 0) files = files.filter((f) => only.some((o) => f.includes(o)));
+if (files.length === 0) {
+  console.error('run-tests: no test files found under test/ (expected *.test.ts)');
+  process.exit(1);
+}
+
+// One key prefix per run keeps concurrent runs apart on a shared Redis.
+const runId = process.env.MCP_AUTHZ_TEST_RUN ?? randomBytes(4).toString('hex');
+const env = { ...process.env, MCP_AUTHZ_TEST_RUN: runId, NODE_ENV: 'test' };
+const args = ['--import', 'tsx', '--test', '--test-concurrency=2', ...files];
+console.log(`run-tests: ${files.length} files, run id ${runId}`);
+const res = spawnSync(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
+process.exit(res.status ?? 1);
