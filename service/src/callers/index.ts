@@ -1,0 +1,6 @@
+// Public door of caller handling: secrets, authentication, failure throttling.
+export { generateSecret, hashSecret, secretMatches } from './secrets.js';
+export { authenticateCaller } from './authenticate.js';
+export type { CallerAuthResult } from './authenticate.js';
+export { createMemoryFailureThrottle } from './failure-throttle.js';
+export type { AuthFailureThrottle, FailureThrottleOptions } from './failure-throttle.js';

@@ -1,0 +1,42 @@
+// The `mcp-authz` command: a table of subcommands, each in service/src/cli/<name>.ts.
+import { basename } from 'node:path';
+import { clientsCommand } from './cli/clients.js';
+import { serveCommand } from './cli/serve.js';
+import type { CliCommand, CliIo } from './cli/types.js';
+
+/** Every subcommand. Add a command with one line here. */
+export const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
+  serve: { run: serveCommand, summary: 'run the service (what `npm start` runs)' },
+  clients: { run: clientsCommand, summary: 'clients add <id> --server <id>: register a caller' },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `usage: mcp-authz <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.stderr : io.stdout)(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.stderr(`mcp-authz: unknown command "${name}"\n${usage()}`);
+    return 2;
+  }
+  return command.run(rest, io);
+}
+
+const io: CliIo = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+};
+
+// Runs when started as the program (bin/mcp-authz.mjs, or cli.js directly), not when imported.
+const entry = basename(process.argv[1] ?? '');
+if (/^(mcp-authz(\.mjs)?|cli\.[jt]s)$/.test(entry)) {
+  process.exitCode = await runCli(process.argv.slice(2), io);
+}

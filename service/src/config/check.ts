@@ -1,0 +1,63 @@
+// Cross-reference checks that a schema cannot express, run in a fixed order after the schema.
+import type { SchemaIssue } from '../schema/create-ajv.js';
+import type { AuthzConfig } from './types.js';
+
+function duplicates<T>(items: readonly T[], key: (t: T) => string, path: (i: number) => string, issues: SchemaIssue[]): void {
+  const first = new Map<string, number>();
+  items.forEach((item, i) => {
+    const k = key(item);
+    const seen = first.get(k);
+    if (seen === undefined) first.set(k, i);
+    else issues.push({ path: path(i), message: `duplicates ${path(seen)} ("${k}")` });
+  });
+}
+
+/** Returns every cross-reference problem of a schema-valid configuration. */
+export function checkConfig(config: AuthzConfig): SchemaIssue[] {
+  const issues: SchemaIssue[] = [];
+  const issuerIds = new Set(config.issuers.map((i) => i.issuer));
+  const serverIds = new Set(config.servers.map((s) => s.id));
+
+  duplicates(config.issuers, (i) => i.issuer, (i) => `issuers[${i}].issuer`, issues);
+  config.issuers.forEach((iss, i) => {
+    if (iss.jwks_uri !== undefined && (iss.jwks !== undefined || iss.pem_keys !== undefined)) {
+      issues.push({ path: `issuers[${i}].jwks_uri`, message: 'cannot be combined with static keys (jwks, pem_keys)' });
+    }
+  });
+
+  duplicates(config.servers, (s) => s.id, (i) => `servers[${i}].id`, issues);
+  config.servers.forEach((server, i) => {
+    server.issuers?.forEach((iss, k) => {
+      if (!issuerIds.has(iss)) issues.push({ path: `servers[${i}].issuers[${k}]`, message: `"${iss}" is not a configured issuer` });
+    });
+    const opaque = server.opaque_token_issuer;
+    if (opaque !== undefined) {
+      const issuer = config.issuers.find((x) => x.issuer === opaque);
+      const path = `servers[${i}].opaque_token_issuer`;
+      if (issuer === undefined) issues.push({ path, message: `"${opaque}" is not a configured issuer` });
+      else if (issuer.introspection === undefined) issues.push({ path, message: `issuer "${opaque}" has no introspection settings` });
+      else if (server.issuers !== undefined && !server.issuers.includes(opaque)) {
+        issues.push({ path, message: `"${opaque}" is not one of this server's issuers` });
+      }
+    }
+  });
+
+  duplicates(config.callers, (c) => c.id, (i) => `callers[${i}].id`, issues);
+  const hashOwner = new Map<string, number>();
+  config.callers.forEach((caller, i) => {
+    if (caller.role === 'resource_server' && caller.servers === undefined) {
+      issues.push({ path: `callers[${i}].servers`, message: 'is required for a resource_server caller' });
+    }
+    caller.servers?.forEach((sid, k) => {
+      if (!serverIds.has(sid)) issues.push({ path: `callers[${i}].servers[${k}]`, message: `"${sid}" is not a configured server` });
+    });
+    caller.secret_hashes.forEach((h, k) => {
+      const owner = hashOwner.get(h);
+      // A bearer API key identifies its caller by the secret alone, so secrets must be unique.
+      if (owner !== undefined && owner !== i) {
+        issues.push({ path: `callers[${i}].secret_hashes[${k}]`, message: `is also a secret of callers[${owner}]` });
+      } else hashOwner.set(h, i);
+    });
+  });
+  return issues;
+}

@@ -1,0 +1,46 @@
+// Every configuration default, in one place. The schema applies them and the README documents them.
+
+/** Algorithms an issuer accepts when its configuration names none (asymmetric only, never `none`/HMAC). */
+export const DEFAULT_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
+
+/** Every algorithm an issuer may allow. HMAC and `none` are absent on purpose. */
+export const SUPPORTED_ALGORITHMS = [
+  'RS256', 'RS384', 'RS512',
+  'PS256', 'PS384', 'PS512',
+  'ES256', 'ES384', 'ES512',
+  'EdDSA', 'Ed25519',
+] as const;
+
+export const DEFAULTS = {
+  http: {
+    host: '127.0.0.1',
+    port: 8080,
+    trust_proxy: false,
+    body_limit_bytes: 65_536,
+    shutdown_timeout_ms: 10_000,
+    auth_throttle: { max_failures: 10, window_seconds: 60 },
+  },
+  metrics: { access: 'public' },
+  logging: { level: 'info' },
+  redis: { key_prefix: 'mcp-authz:' },
+  policies: { dir: './policies' },
+  tokens: {
+    max_token_bytes: 16_384,
+    jwks: {
+      cache_max_age_seconds: 600,
+      cooldown_seconds: 30,
+      max_staleness_seconds: 86_400,
+      timeout_ms: 5_000,
+    },
+    introspection: { timeout_ms: 5_000 },
+  },
+  cache: { token_max_ttl_seconds: 300, token_max_entries: 10_000 },
+  issuer: {
+    algorithms: [...DEFAULT_ALGORITHMS],
+    clock_tolerance: 30,
+    scope_claims: ['scope', 'scp'],
+    client_id_claims: ['client_id', 'azp'],
+    introspection_auth_method: 'client_secret_basic',
+  },
+  caller: { role: 'resource_server' },
+} as const;

@@ -1,0 +1,75 @@
+// Decision cache: key from token hash, server, action, context and revision; TTL bounded three ways.
+import { createHash } from 'node:crypto';
+import type { Logger, MetricsHooks } from '../hooks/index.js';
+import type { SharedStore } from '../store/index.js';
+import { canonicalJson } from './canonical-json.js';
+import { createTieredCache, type CacheResult } from './tiered-cache.js';
+import type { DecisionAction, EngineDecision } from './types.js';
+
+export interface DecisionCacheKeyParts {
+  tokenHash: string;
+  serverId: string;
+  action: DecisionAction;
+  /** The caller's context as sent (without the service-set time). */
+  context: Record<string, unknown> | undefined;
+  revision: string;
+}
+
+export interface DecisionCacheOptions {
+  store: SharedStore;
+  /** Upper bound on any cached decision, seconds. 0 disables caching. */
+  maxTtlSeconds: number;
+  lruSize?: number;
+  metrics: MetricsHooks;
+  logger: Logger;
+  now?: () => number;
+}
+
+export interface DecisionCache {
+  keyFor(parts: DecisionCacheKeyParts): string;
+  /**
+   * Returns the cached decision or evaluates it once for all concurrent identical requests.
+   * `tokenExp` (seconds) bounds the lifetime; errors are never cached.
+   */
+  getOrEvaluate(key: string, tokenExp: number | undefined, evaluate: () => EngineDecision): Promise<CacheResult<EngineDecision>>;
+  clearLocal(): void;
+}
+
+/** Seconds a decision may live: min(policy ttl_seconds, token exp, configured maximum). */
+export function decisionTtlSeconds(decision: EngineDecision, tokenExp: number | undefined, maxTtlSeconds: number, nowMs: number): number {
+  if (decision.error) return 0;
+  let ttl = maxTtlSeconds;
+  if (decision.ttl_seconds !== undefined) ttl = Math.min(ttl, decision.ttl_seconds);
+  if (tokenExp !== undefined) ttl = Math.min(ttl, Math.floor(tokenExp - nowMs / 1000));
+  return Math.max(0, ttl);
+}
+
+export function createDecisionCache(options: DecisionCacheOptions): DecisionCache {
+  const now = options.now ?? Date.now;
+  const cache = createTieredCache<EngineDecision>({
+    store: options.store,
+    namespace: 'decisions:',
+    lruSize: options.lruSize ?? 10_000,
+    metrics: options.metrics,
+    lookupMetric: 'mcp_authz_decision_cache_lookups_total',
+    logger: options.logger,
+    now,
+  });
+  return {
+    keyFor(p) {
+      // Hashed so that large arguments do not become large Redis keys.
+      return createHash('sha256')
+        .update(`${p.tokenHash}\n${p.serverId}\n${canonicalJson(p.action)}\n${canonicalJson(p.context ?? {})}\n${p.revision}`)
+        .digest('hex');
+    },
+    getOrEvaluate(key, tokenExp, evaluate) {
+      return cache.getOrCompute(key, () => {
+        const t = now();
+        const value = evaluate();
+        const ttl = decisionTtlSeconds(value, tokenExp, options.maxTtlSeconds, t);
+        return { value, expiresAt: t + ttl * 1000 };
+      });
+    },
+    clearLocal: () => cache.clearLocal(),
+  };
+}

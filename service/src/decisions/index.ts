@@ -1,0 +1,33 @@
+// Public door of the decisions package: input building, engine adapter, caches, the decision service.
+export type {
+  BatchDecisionRequest,
+  DecisionAction,
+  DecisionLogRecord,
+  DecisionLogWriter,
+  DecisionOutcome,
+  DecisionRequest,
+  DecisionResponse,
+  DecisionSubject,
+  EngineDecision,
+  PolicyEngine,
+  PolicyEngineSource,
+  PolicyInput,
+  RevocationChecker,
+  ServerRef,
+  TokenValidationResult,
+  TokenValidator,
+  ValidatedSubject,
+} from './types.js';
+export type { DecisionCache, DecisionCacheKeyParts, DecisionCacheOptions } from './decision-cache.js';
+export type { TokenCacheOptions } from './token-cache.js';
+export type { EvaluablePolicy, RegoEngineOptions } from './rego-engine.js';
+export type { DecisionService, DecisionServiceOptions } from './service.js';
+export type { CacheResult, CacheSource, Computed } from './tiered-cache.js';
+export { buildPolicyInput } from './policy-input.js';
+export { canonicalJson } from './canonical-json.js';
+export { hashToken } from './token-hash.js';
+export { interpretResult, failClosed } from './interpret-result.js';
+export { createRegoPolicyEngine, DEFAULT_ENTRYPOINT, DEFAULT_FALLBACK_ENTRYPOINT } from './rego-engine.js';
+export { createDecisionCache, decisionTtlSeconds } from './decision-cache.js';
+export { createCachedTokenValidator } from './token-cache.js';
+export { createDecisionService } from './service.js';

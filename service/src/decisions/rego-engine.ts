@@ -1,0 +1,56 @@
+// PolicyEngine over a compiled Rego policy: evaluates the entrypoint, falls back to the allow rule.
+import { toJson, type Value } from '../rego/value.js';
+import { failClosed, interpretResult } from './interpret-result.js';
+import type { EngineDecision, PolicyEngine, PolicyInput } from './types.js';
+
+/** The slice of the Rego engine's `Policy` this adapter uses. */
+export interface EvaluablePolicy {
+  evalRef(ref: string, opts?: { input?: Value }): Value | undefined;
+}
+
+export interface RegoEngineOptions {
+  policy: EvaluablePolicy;
+  revision: string;
+  gitCommit?: string;
+  /** Default `data.mcp.authz.decision`. */
+  entrypoint?: string;
+  /** Boolean rule tried when the entrypoint is undefined; default `data.mcp.authz.allow`; null disables. */
+  fallbackEntrypoint?: string | null;
+}
+
+export const DEFAULT_ENTRYPOINT = 'data.mcp.authz.decision';
+export const DEFAULT_FALLBACK_ENTRYPOINT = 'data.mcp.authz.allow';
+
+function errorCode(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'eval_internal_error';
+}
+
+/** Creates the engine for one revision. Evaluation errors become a deny carrying the error code. */
+export function createRegoPolicyEngine(options: RegoEngineOptions): PolicyEngine {
+  const entrypoint = options.entrypoint ?? DEFAULT_ENTRYPOINT;
+  const fallback = options.fallbackEntrypoint === undefined ? DEFAULT_FALLBACK_ENTRYPOINT : options.fallbackEntrypoint;
+  const { policy } = options;
+
+  function evaluate(input: PolicyInput): EngineDecision {
+    const opts = { input: input as unknown as Value };
+    try {
+      const value = policy.evalRef(entrypoint, opts);
+      if (value !== undefined) return interpretResult(toJson(value), entrypoint);
+      if (fallback) {
+        const allow = policy.evalRef(fallback, opts);
+        if (allow !== undefined) {
+          if (typeof allow !== 'boolean') return failClosed('policy_invalid_result', `${fallback} is not a boolean`);
+          return interpretResult(allow, fallback);
+        }
+      }
+      return { allow: false, reasons: ['policy_undefined'], required_scopes: [] };
+    } catch (e) {
+      return failClosed(errorCode(e), e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  const engine: PolicyEngine = { revision: options.revision, evaluate };
+  if (options.gitCommit !== undefined) return { ...engine, gitCommit: options.gitCommit };
+  return engine;
+}

@@ -1,0 +1,184 @@
+// The decision service: revocation → token validation → policy (through the cache) → response + log.
+import { randomUUID } from 'node:crypto';
+import { silentLogger, noopMetrics, type Logger, type MetricsHooks } from '../hooks/index.js';
+import type { DecisionCache } from './decision-cache.js';
+import { buildPolicyInput } from './policy-input.js';
+import { hashToken } from './token-hash.js';
+import type {
+  BatchDecisionRequest,
+  DecisionAction,
+  DecisionLogWriter,
+  DecisionOutcome,
+  DecisionRequest,
+  DecisionResponse,
+  EngineDecision,
+  PolicyEngineSource,
+  RevocationChecker,
+  ServerRef,
+  TokenValidator,
+  ValidatedSubject,
+} from './types.js';
+
+export interface DecisionServiceOptions {
+  /** Validator for the named server, normally already wrapped by createCachedTokenValidator. */
+  validateToken: TokenValidator;
+  engines: PolicyEngineSource;
+  /** Omit to evaluate every request. */
+  cache?: DecisionCache;
+  revocations: RevocationChecker;
+  /** Upper bound on ttl_seconds when there is no cache (with a cache it has its own maximum). */
+  maxTtlSeconds: number;
+  decisionLog?: DecisionLogWriter;
+  metrics?: MetricsHooks;
+  logger?: Logger;
+  now?: () => number;
+  newId?: () => string;
+}
+
+export interface DecisionService {
+  decide(request: DecisionRequest): Promise<DecisionResponse>;
+  /** Validates the token once; results are in the order of `actions`. */
+  decideBatch(request: BatchDecisionRequest): Promise<DecisionResponse[]>;
+}
+
+type Validation = { ok: true; subject: ValidatedSubject; tokenHash: string } | { ok: false; reason: string; tokenHash: string };
+
+const NO_REVISION = '';
+
+export function createDecisionService(options: DecisionServiceOptions): DecisionService {
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? randomUUID;
+  const metrics = options.metrics ?? noopMetrics;
+  const logger = options.logger ?? silentLogger;
+  const { revocations, engines, cache } = options;
+
+  // Revocations are checked before every cache: first by token hash, then by (iss, jti) once the
+  // claims are known (the validation itself may come from the token cache).
+  async function validate(token: string, server: ServerRef): Promise<Validation> {
+    const tokenHash = hashToken(token);
+    if (revocations.isTokenRevoked(tokenHash)) return { ok: false, reason: 'token_revoked', tokenHash };
+    const r = await options.validateToken(token, server);
+    if (!r.ok) return { ok: false, reason: r.code, tokenHash };
+    if (r.subject.jti !== undefined && revocations.isJtiRevoked(r.subject.issuer, r.subject.jti)) {
+      return { ok: false, reason: 'token_revoked', tokenHash };
+    }
+    return { ok: true, subject: r.subject, tokenHash };
+  }
+
+  async function evaluate(
+    v: Extract<Validation, { ok: true }>,
+    server: ServerRef,
+    action: DecisionAction,
+    context: Record<string, unknown> | undefined,
+  ): Promise<{ decision: EngineDecision; revision: string; ttl: number; cacheHit: boolean }> {
+    const engine = engines.current();
+    if (!engine) {
+      return { decision: { allow: false, reasons: ['policy_not_loaded'], required_scopes: [] }, revision: NO_REVISION, ttl: 0, cacheHit: false };
+    }
+    const run = (): EngineDecision => {
+      const t0 = performance.now();
+      const d = engine.evaluate(buildPolicyInput(v.subject, server, action, context, now()));
+      metrics.observe('mcp_authz_policy_evaluation_seconds', (performance.now() - t0) / 1000);
+      if (d.error) {
+        metrics.increment('mcp_authz_policy_evaluation_errors_total', { code: d.error.code });
+        logger.error({ code: d.error.code, err: d.error.message, server: server.id, revision: engine.revision }, 'policy evaluation failed; denying');
+      }
+      return d;
+    };
+    if (!cache) {
+      const decision = run();
+      const ttl = decision.error ? 0 : Math.min(decision.ttl_seconds ?? options.maxTtlSeconds, options.maxTtlSeconds, expLeft(v.subject.exp));
+      return { decision, revision: engine.revision, ttl: Math.max(0, ttl), cacheHit: false };
+    }
+    const key = cache.keyFor({ tokenHash: v.tokenHash, serverId: server.id, action, context, revision: engine.revision });
+    const r = await cache.getOrEvaluate(key, v.subject.exp, run);
+    const ttl = Math.max(0, Math.floor((r.expiresAt - now()) / 1000));
+    return { decision: r.value, revision: engine.revision, ttl, cacheHit: r.source !== 'computed' };
+  }
+
+  function expLeft(exp: number | undefined): number {
+    return exp === undefined ? Number.POSITIVE_INFINITY : Math.floor(exp - now() / 1000);
+  }
+
+  function finish(
+    started: number,
+    server: ServerRef,
+    action: DecisionAction,
+    outcome: DecisionOutcome,
+    decision: EngineDecision,
+    revision: string,
+    ttl: number,
+    cacheHit: boolean,
+    subject: ValidatedSubject | undefined,
+  ): DecisionResponse {
+    const response: DecisionResponse = {
+      decision_id: newId(),
+      outcome,
+      allow: outcome === 'allow',
+      reasons: decision.reasons,
+      required_scopes: decision.required_scopes,
+      ttl_seconds: ttl,
+      policy_revision: revision,
+    };
+    if (subject) {
+      response.subject = { scopes: subject.scopes };
+      if (subject.sub !== undefined) response.subject.sub = subject.sub;
+      if (subject.client_id !== undefined) response.subject.client_id = subject.client_id;
+      if (subject.exp !== undefined) response.subject.exp = subject.exp;
+    }
+    metrics.increment('mcp_authz_decisions_total', { outcome, cache: cacheHit ? 'hit' : 'miss' });
+    if (options.decisionLog) {
+      try {
+        options.decisionLog.write({
+          decision_id: response.decision_id,
+          time: new Date(started).toISOString(),
+          server: server.id,
+          method: action.method,
+          ...(action.tool !== undefined ? { tool: action.tool } : {}),
+          ...(action.arguments !== undefined ? { arguments: action.arguments } : {}),
+          ...(subject ? { subject: { sub: subject.sub, client_id: subject.client_id, issuer: subject.issuer, scopes: subject.scopes } } : {}),
+          outcome,
+          reasons: response.reasons,
+          policy_revision: revision,
+          latency_ms: now() - started,
+          cache_hit: cacheHit,
+        });
+      } catch (e) {
+        // Logging must never fail a decision.
+        logger.error({ err: e instanceof Error ? e.message : String(e) }, 'decision log write failed');
+      }
+    }
+    return response;
+  }
+
+  function invalid(started: number, server: ServerRef, action: DecisionAction, reason: string): DecisionResponse {
+    const revision = engines.current()?.revision ?? NO_REVISION;
+    return finish(started, server, action, 'invalid_token', { allow: false, reasons: [reason], required_scopes: [] }, revision, 0, false, undefined);
+  }
+
+  async function decideOne(
+    started: number,
+    v: Validation,
+    server: ServerRef,
+    action: DecisionAction,
+    context: Record<string, unknown> | undefined,
+  ): Promise<DecisionResponse> {
+    if (!v.ok) return invalid(started, server, action, v.reason);
+    const r = await evaluate(v, server, action, context);
+    const outcome: DecisionOutcome = r.decision.allow ? 'allow' : 'deny';
+    return finish(started, server, action, outcome, r.decision, r.revision, r.ttl, r.cacheHit, v.subject);
+  }
+
+  return {
+    async decide(request) {
+      const started = now();
+      const v = await validate(request.token, request.server);
+      return decideOne(started, v, request.server, request.action, request.context);
+    },
+    async decideBatch(request) {
+      const started = now();
+      const v = await validate(request.token, request.server);
+      return Promise.all(request.actions.map((a) => decideOne(started, v, request.server, a, request.context)));
+    },
+  };
+}

@@ -1,0 +1,119 @@
+// Two-level cache (in-process LRU over the shared store) with coalesced misses; it never fails a caller.
+import type { Logger, MetricName, MetricsHooks } from '../hooks/index.js';
+import { createLru, type SharedStore } from '../store/index.js';
+
+/** Where a value came from: a cache layer, another caller's in-flight computation, or computed now. */
+export type CacheSource = 'lru' | 'shared' | 'coalesced' | 'computed';
+
+export interface Computed<V> {
+  value: V;
+  /** Absolute expiry in ms; at or before now means "do not cache". */
+  expiresAt: number;
+}
+
+export interface CacheResult<V> extends Computed<V> {
+  source: CacheSource;
+}
+
+export interface TieredCacheOptions {
+  store: SharedStore;
+  /** Key namespace inside the store, e.g. `decisions:`. */
+  namespace: string;
+  lruSize: number;
+  metrics: MetricsHooks;
+  /** Counter receiving `{layer, result}` lookups. */
+  lookupMetric: MetricName;
+  logger: Logger;
+  now: () => number;
+}
+
+export interface TieredCache<V> {
+  getOrCompute(key: string, compute: () => Promise<Computed<V>> | Computed<V>): Promise<CacheResult<V>>;
+  /** Drops the in-process copies (the shared copies expire on their own). */
+  clearLocal(): void;
+}
+
+interface Stored<V> {
+  v: V;
+  e: number;
+}
+
+/**
+ * Creates the cache. Shared-store errors count as misses (metric + one log line per outage) and
+ * writes are fire-and-forget; while the store reports itself unhealthy it is not even asked.
+ */
+export function createTieredCache<V>(options: TieredCacheOptions): TieredCache<V> {
+  const { store, namespace, metrics, lookupMetric, logger, now } = options;
+  const lru = createLru<Computed<V>>(options.lruSize, now);
+  const inflight = new Map<string, Promise<Computed<V>>>();
+  let outageLogged = false;
+
+  function storeFailed(operation: string, e: unknown): void {
+    metrics.increment('mcp_authz_store_errors_total', { operation });
+    if (!outageLogged) {
+      outageLogged = true;
+      logger.warn({ operation, err: e instanceof Error ? e.message : String(e), namespace }, 'shared cache unavailable; deciding without it');
+    }
+  }
+
+  async function readShared(key: string): Promise<Computed<V> | undefined> {
+    if (!store.healthy()) return undefined;
+    try {
+      const text = await store.get(namespace + key);
+      outageLogged = false;
+      if (text === undefined) return undefined;
+      const parsed = JSON.parse(text) as Stored<V>;
+      return parsed.e > now() ? { value: parsed.v, expiresAt: parsed.e } : undefined;
+    } catch (e) {
+      storeFailed('get', e);
+      return undefined;
+    }
+  }
+
+  function writeShared(key: string, c: Computed<V>): void {
+    const ttl = c.expiresAt - now();
+    if (ttl <= 0 || !store.healthy()) return;
+    const body: Stored<V> = { v: c.value, e: c.expiresAt };
+    store.set(namespace + key, JSON.stringify(body), ttl).catch((e: unknown) => storeFailed('set', e));
+  }
+
+  async function load(key: string, compute: () => Promise<Computed<V>> | Computed<V>): Promise<Computed<V> & { fromShared: boolean }> {
+    const shared = await readShared(key);
+    if (shared) {
+      lru.set(key, shared, shared.expiresAt);
+      return { ...shared, fromShared: true };
+    }
+    const c = await compute();
+    if (c.expiresAt > now()) {
+      lru.set(key, c, c.expiresAt);
+      writeShared(key, c);
+    }
+    return { ...c, fromShared: false };
+  }
+
+  return {
+    async getOrCompute(key, compute) {
+      const local = lru.get(key);
+      if (local !== undefined) {
+        metrics.increment(lookupMetric, { layer: 'lru', result: 'hit' });
+        return { value: local.value, expiresAt: local.expiresAt, source: 'lru' };
+      }
+      metrics.increment(lookupMetric, { layer: 'lru', result: 'miss' });
+      const pending = inflight.get(key);
+      if (pending) {
+        const c = await pending;
+        return { value: c.value, expiresAt: c.expiresAt, source: 'coalesced' };
+      }
+      const p = load(key, compute);
+      inflight.set(key, p);
+      try {
+        const c = await p;
+        metrics.increment(lookupMetric, { layer: 'shared', result: c.fromShared ? 'hit' : 'miss' });
+        return { value: c.value, expiresAt: c.expiresAt, source: c.fromShared ? 'shared' : 'computed' };
+      } finally {
+        inflight.delete(key);
+      }
+    },
+    clearLocal: () => lru.clear(),
+  };
+}

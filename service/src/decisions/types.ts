@@ -1,0 +1,130 @@
+// Types of the decision path: requests, responses, the validated subject and the policy engine seam.
+
+/** A protected MCP server as the registry knows it (only what the policy input needs). */
+export interface ServerRef {
+  id: string;
+  resource: string;
+}
+
+/** What token validation yields for an accepted token. */
+export interface ValidatedSubject {
+  sub?: string;
+  client_id?: string;
+  issuer: string;
+  scopes: string[];
+  /** All verified claims (or introspection fields), as the policy sees them. */
+  claims: Record<string, unknown>;
+  /** Expiry in seconds since the epoch, when the token has one. */
+  exp?: number;
+  jti?: string;
+}
+
+export type TokenValidationResult =
+  | { ok: true; subject: ValidatedSubject }
+  | { ok: false; code: string; reason: string };
+
+/**
+ * Validates a bearer token **for the named server** (trusted issuer, audience holds its resource).
+ * Resolves `{ ok: false }` for bad tokens; rejects only on programming errors.
+ */
+export type TokenValidator = (token: string, server: ServerRef) => Promise<TokenValidationResult>;
+
+/** The MCP request being authorised (validated at the HTTP edge). */
+export interface DecisionAction {
+  method: string;
+  tool?: string;
+  arguments?: Record<string, unknown>;
+}
+
+export interface DecisionRequest {
+  token: string;
+  server: ServerRef;
+  action: DecisionAction;
+  /** Caller-supplied context (e.g. client_ip); `time` is always set by the service. */
+  context?: Record<string, unknown>;
+}
+
+export interface BatchDecisionRequest {
+  token: string;
+  server: ServerRef;
+  actions: DecisionAction[];
+  context?: Record<string, unknown>;
+}
+
+export type DecisionOutcome = 'allow' | 'deny' | 'invalid_token';
+
+/** Subject echoed to the SDK so it can fill MCP AuthInfo without another round trip. */
+export interface DecisionSubject {
+  sub?: string;
+  client_id?: string;
+  scopes: string[];
+  exp?: number;
+}
+
+/** The DESIGN.md decision response. `subject` is absent for `invalid_token`. */
+export interface DecisionResponse {
+  decision_id: string;
+  outcome: DecisionOutcome;
+  allow: boolean;
+  reasons: string[];
+  required_scopes: string[];
+  ttl_seconds: number;
+  policy_revision: string;
+  subject?: DecisionSubject;
+}
+
+/** The document Rego sees as `input` (DESIGN.md "Policy input"). */
+export interface PolicyInput {
+  subject: { sub?: string; client_id?: string; issuer: string; scopes: string[]; claims: Record<string, unknown> };
+  server: { id: string; resource: string };
+  action: DecisionAction;
+  context: Record<string, unknown> & { time: string };
+}
+
+/** A policy answer after normalisation; evaluation problems arrive as a deny with `error`. */
+export interface EngineDecision {
+  allow: boolean;
+  reasons: string[];
+  required_scopes: string[];
+  ttl_seconds?: number;
+  error?: { code: string; message: string };
+}
+
+/** One compiled policy revision; evaluate never throws (fail closed). */
+export interface PolicyEngine {
+  readonly revision: string;
+  readonly gitCommit?: string;
+  evaluate(input: PolicyInput): EngineDecision;
+}
+
+/** Where the decision service gets the revision to use right now (swapped by policy reload). */
+export interface PolicyEngineSource {
+  current(): PolicyEngine | undefined;
+}
+
+/** Revocation lookups on the hot path: synchronous, answered from the in-process mirror. */
+export interface RevocationChecker {
+  isTokenRevoked(tokenHash: string): boolean;
+  isJtiRevoked(issuer: string, jti: string): boolean;
+}
+
+/** One decision as the decision log records it (arguments unmasked here; sinks get them masked). */
+export interface DecisionLogRecord {
+  decision_id: string;
+  time: string;
+  server: string;
+  method: string;
+  tool?: string;
+  arguments?: Record<string, unknown>;
+  subject?: { sub?: string; client_id?: string; issuer: string; scopes: string[] };
+  outcome: DecisionOutcome;
+  reasons: string[];
+  policy_revision: string;
+  latency_ms: number;
+  cache_hit: boolean;
+}
+
+/** Accepts records without blocking; implementations buffer and deliver in the background. */
+export interface DecisionLogWriter {
+  write(record: DecisionLogRecord): void;
+}

@@ -1,0 +1,91 @@
+// Metric hooks the decision path reports through; the HTTP layer binds them to its registry.
+
+export type MetricType = 'counter' | 'histogram' | 'gauge';
+
+/** One metric the decision infrastructure emits: registered once by whoever owns the registry. */
+export interface MetricDefinition {
+  name: string;
+  type: MetricType;
+  help: string;
+  labelNames: readonly string[];
+  /** Histogram buckets in the metric's unit. */
+  buckets?: readonly number[];
+}
+
+/** Every metric emitted by store, decisions, revocation, policy reload and decision logs. */
+export const METRIC_DEFINITIONS = [
+  { name: 'mcp_authz_decisions_total', type: 'counter', help: 'Decisions by outcome and cache use', labelNames: ['outcome', 'cache'] },
+  {
+    name: 'mcp_authz_policy_evaluation_seconds',
+    type: 'histogram',
+    help: 'Time spent evaluating the policy entrypoint',
+    labelNames: [],
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+  },
+  { name: 'mcp_authz_policy_evaluation_errors_total', type: 'counter', help: 'Policy evaluations that failed closed, by error code', labelNames: ['code'] },
+  { name: 'mcp_authz_decision_cache_lookups_total', type: 'counter', help: 'Decision cache lookups by layer and result', labelNames: ['layer', 'result'] },
+  { name: 'mcp_authz_token_cache_lookups_total', type: 'counter', help: 'Token validation cache lookups by layer and result', labelNames: ['layer', 'result'] },
+  { name: 'mcp_authz_store_errors_total', type: 'counter', help: 'Shared store operations that failed and were degraded', labelNames: ['operation'] },
+  { name: 'mcp_authz_store_up', type: 'gauge', help: '1 when the shared store (Redis) is reachable', labelNames: [] },
+  { name: 'mcp_authz_revocations', type: 'gauge', help: 'Revocations in the in-process mirror', labelNames: [] },
+  { name: 'mcp_authz_policy_reloads_total', type: 'counter', help: 'Policy reload attempts by result', labelNames: ['result'] },
+  { name: 'mcp_authz_policy_revision_matches_cluster', type: 'gauge', help: '1 when this replica serves the revision last accepted in the cluster', labelNames: [] },
+  { name: 'mcp_authz_decision_log_queue_depth', type: 'gauge', help: 'Decision log records waiting, by sink', labelNames: ['sink'] },
+  { name: 'mcp_authz_decision_log_buffered', type: 'gauge', help: 'Decision log records in the in-process buffer', labelNames: [] },
+  { name: 'mcp_authz_decision_log_spilled_total', type: 'counter', help: 'Decision log records spilled to the local file', labelNames: [] },
+  { name: 'mcp_authz_decision_log_delivered_total', type: 'counter', help: 'Decision log records delivered, by sink', labelNames: ['sink'] },
+  { name: 'mcp_authz_decision_log_failures_total', type: 'counter', help: 'Failed decision log deliveries (retried), by sink', labelNames: ['sink'] },
+  { name: 'mcp_authz_decision_log_dropped_total', type: 'counter', help: 'Decision log records dropped because the buffer was full', labelNames: [] },
+] as const satisfies readonly MetricDefinition[];
+
+export type MetricName = (typeof METRIC_DEFINITIONS)[number]['name'];
+export type MetricLabels = Readonly<Record<string, string>>;
+
+/** What instrumented code calls; implementations must never throw. */
+export interface MetricsHooks {
+  increment(name: MetricName, labels?: MetricLabels, by?: number): void;
+  observe(name: MetricName, value: number, labels?: MetricLabels): void;
+  set(name: MetricName, value: number, labels?: MetricLabels): void;
+}
+
+export const noopMetrics: MetricsHooks = {
+  increment: () => undefined,
+  observe: () => undefined,
+  set: () => undefined,
+};
+
+/** Records everything in memory: for tests and for `GET /v1/policies`-style summaries. */
+export interface RecordingMetrics extends MetricsHooks {
+  /** Sum of increments (counters) or last value (gauges) for name + exact labels. */
+  value(name: MetricName, labels?: MetricLabels): number;
+  /** Observations of a histogram. */
+  observations(name: MetricName): number[];
+}
+
+function labelKey(name: string, labels: MetricLabels | undefined): string {
+  const parts = Object.keys(labels ?? {})
+    .sort()
+    .map((k) => `${k}=${labels![k]}`);
+  return `${name}{${parts.join(',')}}`;
+}
+
+export function createRecordingMetrics(): RecordingMetrics {
+  const values = new Map<string, number>();
+  const obs = new Map<string, number[]>();
+  return {
+    increment(name, labels, by = 1) {
+      const key = labelKey(name, labels);
+      values.set(key, (values.get(key) ?? 0) + by);
+    },
+    observe(name, value) {
+      const list = obs.get(name) ?? [];
+      list.push(value);
+      obs.set(name, list);
+    },
+    set(name, value, labels) {
+      values.set(labelKey(name, labels), value);
+    },
+    value: (name, labels) => values.get(labelKey(name, labels)) ?? 0,
+    observations: (name) => obs.get(name) ?? [],
+  };
+}

@@ -1,0 +1,57 @@
+// The one place errors become responses: application/problem+json with a stable `code`.
+// Body-parser failures map to 400/413; anything unexpected is a logged 500 with no details.
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { requestIdOf } from './middleware/request-context.js';
+import { HttpProblem, PROBLEMS } from './problems.js';
+
+const PARSER_ERRORS: Record<string, HttpProblem['code']> = {
+  'entity.too.large': 'payload_too_large',
+  'entity.parse.failed': 'malformed_body',
+  'parameters.too.many': 'malformed_body',
+  'encoding.unsupported': 'unsupported_content_type',
+  'charset.unsupported': 'unsupported_content_type',
+  'request.size.invalid': 'malformed_body',
+};
+
+function toProblem(err: unknown): HttpProblem | undefined {
+  if (err instanceof HttpProblem) return err;
+  const type = (err as { type?: unknown } | null)?.type;
+  if (typeof type === 'string' && PARSER_ERRORS[type] !== undefined) return new HttpProblem(PARSER_ERRORS[type]);
+  return undefined;
+}
+
+export const notFound: RequestHandler = (req) => {
+  throw new HttpProblem('not_found', `no route for ${req.method} ${req.path}`);
+};
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let problem = toProblem(err);
+    if (problem === undefined) {
+      // Only the message and stack: error objects from parsers can carry the raw body (a token).
+      const e = err as Error;
+      logger.error({ req_id: requestIdOf(res), error: { name: e?.name, message: e?.message, code: (e as { code?: unknown })?.code, stack: e?.stack } }, 'unhandled error');
+      problem = new HttpProblem('internal_error', 'internal error');
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const body = {
+      type: `urn:mcp-authz:problem:${problem.code}`,
+      title: PROBLEMS[problem.code].title,
+      status: problem.status,
+      code: problem.code,
+      detail: problem.message,
+      instance: req.path,
+      request_id: requestIdOf(res),
+      ...(problem.extras.errors !== undefined ? { errors: problem.extras.errors } : {}),
+    };
+    res.status(problem.status);
+    for (const [name, value] of Object.entries(problem.extras.headers ?? {})) res.setHeader(name, value);
+    res.setHeader('content-type', 'application/problem+json; charset=utf-8');
+    res.setHeader('cache-control', 'no-store');
+    res.send(JSON.stringify(body));
+  };
+}

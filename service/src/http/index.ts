@@ -1,0 +1,11 @@
+// Public door of the HTTP layer.
+export { createApp } from './app.js';
+export type { AppDeps, CheckResult, ReadinessCheck } from './deps.js';
+export type { Access, MountDefinition, RouteDefinition, RouteModule } from './route-types.js';
+export { ROUTE_MODULES } from './routes/index.js';
+export { loadContract, CONTRACT_FILE } from './contract.js';
+export type { BodyValidator, Contract } from './contract.js';
+export { HttpProblem, PROBLEMS } from './problems.js';
+export type { ProblemCode } from './problems.js';
+export { callerOf } from './middleware/caller-auth.js';
+export { requestIdOf } from './middleware/request-context.js';

@@ -1,0 +1,43 @@
+// Every problem the API answers, with its stable code, status and title (RFC 9457 bodies).
+// Features add their codes to PROBLEMS; handlers throw HttpProblem and the error handler renders it.
+
+export const PROBLEMS = {
+  invalid_request: { status: 400, title: 'The request does not match the contract' },
+  malformed_body: { status: 400, title: 'The request body cannot be parsed' },
+  unsupported_content_type: { status: 400, title: 'Unsupported content type' },
+  missing_credentials: { status: 401, title: 'Caller authentication required' },
+  malformed_credentials: { status: 401, title: 'Malformed caller credentials' },
+  invalid_credentials: { status: 401, title: 'Invalid caller credentials' },
+  server_not_allowed: { status: 403, title: 'Caller is not registered for this server' },
+  unknown_server: { status: 403, title: 'Unknown server' },
+  admin_required: { status: 403, title: 'Admin caller required' },
+  not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  payload_too_large: { status: 413, title: 'Request body too large' },
+  too_many_failures: { status: 429, title: 'Too many failed authentication attempts' },
+  internal_error: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+export interface ProblemExtras {
+  headers?: Record<string, string>;
+  errors?: { path: string; message: string }[];
+}
+
+/** An error that becomes an application/problem+json response. */
+export class HttpProblem extends Error {
+  readonly code: ProblemCode;
+  readonly status: number;
+  readonly extras: ProblemExtras;
+
+  constructor(code: ProblemCode, detail?: string, extras: ProblemExtras = {}) {
+    super(detail ?? PROBLEMS[code].title);
+    this.name = 'HttpProblem';
+    this.code = code;
+    this.status = PROBLEMS[code].status;
+    this.extras = extras;
+  }
+}
+
+export const UNAUTHENTICATED_CHALLENGE = 'Basic realm="mcp-authz", Bearer realm="mcp-authz"';

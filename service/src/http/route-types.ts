@@ -1,0 +1,23 @@
+// The shape of a route file: a function of the app's dependencies returning its routes. The app
+// adds caller authentication, body parsing and contract validation around each handler.
+import type { Request, RequestHandler, Response } from 'express';
+import type { AppDeps } from './deps.js';
+
+/** Who may call a route: anyone, any registered caller (resource server or admin), or admins only. */
+export type Access = 'public' | 'caller' | 'admin';
+
+export interface RouteDefinition {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** express path; the contract's path for the same operation (with `{x}` written `:x`). */
+  path: string;
+  access: Access;
+  handler: (req: Request, res: Response) => unknown;
+}
+
+/** A sub-application mounted as is (e.g. the built-in authorization server). */
+export interface MountDefinition {
+  mount: string;
+  app: RequestHandler;
+}
+
+export type RouteModule = (deps: AppDeps) => Array<RouteDefinition | MountDefinition>;

@@ -1,0 +1,13 @@
+// The route table: one line per route file. A feature registers its routes by adding its module here.
+import type { RouteModule } from '../route-types.js';
+import { healthRoutes } from './health.js';
+import { introspectRoutes } from './introspect.js';
+import { metricsRoutes } from './metrics.js';
+import { openapiRoutes } from './openapi.js';
+
+export const ROUTE_MODULES: readonly RouteModule[] = [
+  healthRoutes,
+  openapiRoutes,
+  metricsRoutes,
+  introspectRoutes,
+];

@@ -1,0 +1,134 @@
+// Composition root: builds the service's parts from a validated configuration, wires them into the
+// HTTP app, and runs it with a graceful shutdown.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { createMemoryFailureThrottle } from './callers/failure-throttle.js';
+import { createRegistry } from './config/registry.js';
+import type { AuthzConfig } from './config/types.js';
+import { createApp } from './http/app.js';
+import { loadContract } from './http/contract.js';
+import type { AppDeps, ReadinessCheck } from './http/deps.js';
+import type { RouteModule } from './http/route-types.js';
+import { createLogger } from './observability/logger.js';
+import { createMetricsRegistry } from './observability/metrics.js';
+import { createRedisProbe } from './observability/redis-probe.js';
+import { createTokenObserver } from './observability/token-metrics.js';
+import { createTokenValidator, type FetchLike, type TokenValidationCache } from './tokens/index.js';
+
+export interface ServiceOptions {
+  config: AuthzConfig;
+  logger?: Logger;
+  /** Replaces the in-memory token validation cache (e.g. a shared Redis-backed one). */
+  tokenCache?: TokenValidationCache;
+  routes?: readonly RouteModule[];
+  fetch?: FetchLike;
+  now?: () => number;
+}
+
+export interface Service {
+  app: Express;
+  deps: AppDeps;
+  /** Registers cleanup run at shutdown, last registered first. */
+  onClose(fn: () => Promise<void> | void): void;
+  close(): Promise<void>;
+}
+
+export function createService(options: ServiceOptions): Service {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ level: config.logging.level });
+  const metrics = createMetricsRegistry();
+  const registry = createRegistry(config);
+  const tokens = createTokenValidator({
+    config,
+    registry,
+    cache: options.tokenCache,
+    observer: createTokenObserver(metrics, logger),
+    fetch: options.fetch,
+    now: options.now,
+  });
+  const redis = createRedisProbe(config.redis.url);
+  const closers: (() => Promise<void> | void)[] = [() => redis.close()];
+
+  const readiness: ReadinessCheck[] = [
+    { name: 'config', critical: true, check: () => ({ status: 'ok' }) },
+    redis.check,
+    {
+      name: 'issuers',
+      critical: false,
+      check: () => {
+        const issuers = tokens.keyStatus();
+        const healthy = Object.values(issuers).every((s) => s.state === 'fresh' || s.state === 'stale' || s.state === 'not_loaded');
+        return { status: healthy ? 'ok' : 'degraded', issuers };
+      },
+    },
+  ];
+
+  const deps: AppDeps = {
+    config,
+    registry,
+    tokens,
+    logger,
+    metrics,
+    contract: loadContract(),
+    throttle: createMemoryFailureThrottle({
+      maxFailures: config.http.auth_throttle.max_failures,
+      windowSeconds: config.http.auth_throttle.window_seconds,
+      now: options.now,
+    }),
+    readiness,
+    routes: options.routes,
+  };
+
+  return {
+    app: createApp(deps),
+    deps,
+    onClose: (fn) => {
+      closers.push(fn);
+    },
+    close: async () => {
+      for (const fn of closers.reverse()) await fn();
+    },
+  };
+}
+
+export interface RunningService {
+  service: Service;
+  server: Server;
+  /** Base URL, e.g. http://127.0.0.1:8080 */
+  url: string;
+  /** Stops accepting connections, lets in-flight requests finish (up to the shutdown timeout), cleans up. */
+  close(): Promise<void>;
+}
+
+/** Creates the service and listens on the configured host and port. */
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const service = createService(options);
+  const { config } = options;
+  const server = createServer(service.app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.http.port, config.http.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  // Keys load in the background: start-up never waits on an identity provider.
+  void service.deps.tokens.warm();
+  service.deps.logger.info({ url, issuers: config.issuers.length, servers: config.servers.length, callers: config.callers.length, redis: config.redis.url !== undefined }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= (async () => {
+    const done = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const timer = setTimeout(() => server.closeAllConnections(), config.http.shutdown_timeout_ms);
+    await done;
+    clearTimeout(timer);
+    await service.close();
+  })());
+  return { service, server, url, close };
+}

@@ -1,0 +1,151 @@
+// Code generation for calls: builtins from the registry, user functions, `with` mocks and print().
+import type { Term } from '../ast.js';
+import { refName } from '../ast.js';
+import { BuiltinError, type BuiltinDecl } from '../builtins/types.js';
+import { RegoError, type RegoLocation } from '../errors.js';
+import { toJson, type Value } from '../value.js';
+import { type CodegenContext, findNode } from './context.js';
+import type { EvalState, Mock } from './state.js';
+import { compilePattern, compileTerm, fromGet, genAll } from './terms.js';
+import { callFunction, type CTerm, type DataNode, type Goal } from './tree.js';
+
+export type Callee = { kind: 'builtin'; name: string; decl: BuiltinDecl } | { kind: 'func'; name: string; node: DataNode } | { kind: 'unknown'; name: string };
+
+/** What a call's function position names. */
+export function resolveCallee(ctx: { root: DataNode; builtins: ReadonlyMap<string, BuiltinDecl> }, fn: Term): Callee {
+  if (fn.type === 'ref' && fn.head.type === 'var' && fn.head.name === 'data') {
+    const path: string[] = [];
+    for (const p of fn.path) path.push(p.type === 'scalar' ? String(p.value) : '?');
+    const node = findNode(ctx.root, path);
+    const name = 'data.' + path.join('.');
+    if (node && node.kind === 'function') return { kind: 'func', name, node };
+    return { kind: 'unknown', name };
+  }
+  const name = refName(fn) ?? '?';
+  const decl = ctx.builtins.get(name);
+  return decl ? { kind: 'builtin', name, decl } : { kind: 'unknown', name };
+}
+
+/** Number of declared arguments, or undefined for variadic/unknown functions. */
+export function arityOf(c: Callee): number | undefined {
+  if (c.kind === 'builtin') return c.decl.variadic ? undefined : c.decl.args.length;
+  if (c.kind === 'func') {
+    const rule = c.node.rules[0] ?? c.node.defaultRule;
+    return rule?.arity;
+  }
+  return undefined;
+}
+
+export function callBuiltin(s: EvalState, decl: BuiltinDecl, args: Value[], loc: RegoLocation): Value | undefined {
+  try {
+    return decl.impl(args, s) ?? undefined;
+  } catch (e) {
+    if (e instanceof RegoError) throw e;
+    if (e instanceof RangeError && /call stack/.test(e.message)) throw e;
+    if (!s.strict) return undefined;
+    if (e instanceof BuiltinError) throw new RegoError(e.code, e.message, loc);
+    throw new RegoError('eval_builtin_error', `${decl.name}: ${e instanceof Error ? e.message : String(e)}`, loc);
+  }
+}
+
+function callMock(s: EvalState, m: Mock, args: Value[], loc: RegoLocation): Value | undefined {
+  switch (m.kind) {
+    case 'value':
+      return m.value;
+    case 'node':
+      return callFunction(s, m.node, args, loc);
+    case 'builtin':
+      return callBuiltin(s, m.decl, args, loc);
+  }
+}
+
+type Invoke = (s: EvalState, args: Value[]) => Value | undefined;
+
+function invoker(callee: Callee, loc: RegoLocation): Invoke {
+  const name = callee.name;
+  if (callee.kind === 'builtin') {
+    const decl = callee.decl;
+    return (s, args) => {
+      if (s.mocks !== undefined) {
+        const m = s.mocks.get(name);
+        if (m) return callMock(s, m, args, loc);
+      }
+      return callBuiltin(s, decl, args, loc);
+    };
+  }
+  if (callee.kind === 'func') {
+    const node = callee.node;
+    return (s, args) => {
+      if (s.mocks !== undefined) {
+        const m = s.mocks.get(name);
+        if (m) return callMock(s, m, args, loc);
+      }
+      return callFunction(s, node, args, loc);
+    };
+  }
+  return () => {
+    throw new RegoError('eval_internal_error', `undefined function ${name}`, loc);
+  };
+}
+
+function formatPrintArg(v: Value): string {
+  return typeof v === 'string' ? v : JSON.stringify(toJson(v));
+}
+
+function compilePrint(ctx: CodegenContext, t: Extract<Term, { type: 'call' }>, B: Set<string>): CTerm {
+  const args = t.args.map((a) => compileTerm(ctx, a, new Set(B)));
+  return fromGet((s, f) => {
+    const parts = args.map((a) => {
+      const vals: string[] = [];
+      a.gen(s, f, (v) => {
+        vals.push(formatPrintArg(v));
+        return false;
+      });
+      return vals.length === 0 ? '<undefined>' : vals.length === 1 ? vals[0] : `{${vals.join(', ')}}`;
+    });
+    s.print(parts.join(' '));
+    return true;
+  });
+}
+
+/** A call evaluated as a value (all arguments are inputs). */
+export function compileCall(ctx: CodegenContext, t: Extract<Term, { type: 'call' }>, B: Set<string>): CTerm {
+  const callee = resolveCallee(ctx, t.fn);
+  if (callee.kind === 'builtin' && callee.name === 'print') return compilePrint(ctx, t, B);
+  const args = t.args.map((a) => compileTerm(ctx, a, B));
+  const invoke = invoker(callee, t.loc);
+  if (callee.kind === 'builtin' && callee.decl.relation) {
+    const all = genAll(args, (vals) => vals);
+    return {
+      gen: (s, f, k) =>
+        all.gen(s, f, (vals) => {
+          const results = invoke(s, vals as Value[]);
+          if (!Array.isArray(results)) return false;
+          for (const r of results) if (k(r)) return true;
+          return false;
+        }),
+    };
+  }
+  return genAll(args, (vals, s) => invoke(s, vals));
+}
+
+/** A call whose last argument receives the result: `count(xs, n)`. */
+export function compileOutputCall(ctx: CodegenContext, t: Extract<Term, { type: 'call' }>, B: Set<string>, next: Goal): Goal {
+  const callee = resolveCallee(ctx, t.fn);
+  const inputs = t.args.slice(0, -1).map((a) => compileTerm(ctx, a, B));
+  const out = compilePattern(ctx, t.args[t.args.length - 1], B, next);
+  const invoke = invoker(callee, t.loc);
+  const relation = callee.kind === 'builtin' && callee.decl.relation;
+  const all = genAll(inputs, (vals) => vals);
+  return (s, f, k) =>
+    all.gen(s, f, (vals) => {
+      const r = invoke(s, vals as Value[]);
+      if (r === undefined) return false;
+      if (relation) {
+        if (!Array.isArray(r)) return false;
+        for (const x of r) if (out(s, f, k, x)) return true;
+        return false;
+      }
+      return out(s, f, k, r);
+    });
+}

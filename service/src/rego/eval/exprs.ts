@@ -1,0 +1,286 @@
+// Code generation for expressions and bodies: each goal runs, then calls its statically chained next goal.
+import type { Body, Expr, Term, WithModifier } from '../ast.js';
+import { RegoError } from '../errors.js';
+import { RegoObject, isPlainObject, type PlainObject, type Value } from '../value.js';
+import { arityOf, compileOutputCall, resolveCallee } from './calls.js';
+import { type CodegenContext, findNode, tempSlot } from './context.js';
+import type { EvalState, Frame, K, Mock } from './state.js';
+import { compilePattern, compileTerm, unboundValueVars, type Matcher } from './terms.js';
+import { overlay, type Goal } from './tree.js';
+import { enumerate } from './values.js';
+
+export const DONE: Goal = (_s, _f, k) => k();
+const STOP: K = () => true;
+
+/** Compiles a body into one goal ending in `final`; returns the vars bound after it. */
+export function compileBody(ctx: CodegenContext, body: Body, B: Set<string>, final: Goal): { goal: Goal; bound: Set<string> } {
+  const befores: Set<string>[] = [];
+  let cur = new Set(B);
+  for (const e of body) {
+    const recorded = ctx.boundBefore.get(e);
+    const b = new Set([...cur, ...(recorded ?? [])]);
+    befores.push(b);
+    const probe = new Set(b);
+    compileExpr(ctx, e, probe, DONE);
+    cur = probe;
+  }
+  let next = final;
+  for (let i = body.length - 1; i >= 0; i--) next = compileExpr(ctx, body[i], new Set(befores[i]), next);
+  return { goal: next, bound: cur };
+}
+
+function withStep(e: Expr, g: Goal): Goal {
+  const loc = e.loc;
+  return (s, f, k) => {
+    s.step(loc);
+    return g(s, f, k);
+  };
+}
+
+export function compileExpr(ctx: CodegenContext, e: Expr, B: Set<string>, next: Goal): Goal {
+  if (e.with.length > 0) return compileWith(ctx, e, B, next);
+  if (e.negated) {
+    const inner = compilePositive(ctx, e, new Set(B), DONE);
+    return withStep(e, (s, f, k) => (inner(s, f, STOP) ? false : next(s, f, k)));
+  }
+  return compilePositive(ctx, e, B, next);
+}
+
+function compilePositive(ctx: CodegenContext, e: Expr, B: Set<string>, next: Goal): Goal {
+  switch (e.kind) {
+    case 'term':
+      return withStep(e, compileTermExpr(ctx, e.term, B, next));
+    case 'unify':
+    case 'assign':
+      return withStep(e, compileUnify(ctx, e.left, e.right, B, next));
+    case 'some':
+      return next;
+    case 'somein':
+      return withStep(e, compileSomeIn(ctx, e, B, next));
+    case 'every':
+      return withStep(e, compileEvery(ctx, e, B, next));
+  }
+}
+
+function compileTermExpr(ctx: CodegenContext, t: Term, B: Set<string>, next: Goal): Goal {
+  if (t.type === 'call') {
+    const callee = resolveCallee(ctx, t.fn);
+    const arity = arityOf(callee);
+    if (arity !== undefined && t.args.length === arity + 1) return compileOutputCall(ctx, t, B, next);
+  }
+  const c = compileTerm(ctx, t, B);
+  if (c.get) {
+    const get = c.get;
+    return (s, f, k) => {
+      const v = get(s, f);
+      return v !== undefined && v !== false ? next(s, f, k) : false;
+    };
+  }
+  return (s, f, k) => c.gen(s, f, (v) => (v !== false ? next(s, f, k) : false));
+}
+
+function evaluable(t: Term, B: Set<string>): boolean {
+  return unboundValueVars(t, B).length === 0;
+}
+
+function compileUnify(ctx: CodegenContext, a: Term, b: Term, B: Set<string>, next: Goal): Goal {
+  for (const [x, y] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    if (!evaluable(x, B)) continue;
+    const cx = compileTerm(ctx, x, B);
+    const m = compilePattern(ctx, y, B, next);
+    if (cx.get) {
+      const get = cx.get;
+      return (s, f, k) => {
+        const v = get(s, f);
+        return v === undefined ? false : m(s, f, k, v);
+      };
+    }
+    return (s, f, k) => cx.gen(s, f, (v) => m(s, f, k, v));
+  }
+  let pairs: [Term, Term][] | undefined;
+  if (a.type === 'array' && b.type === 'array' && a.items.length === b.items.length) pairs = a.items.map((x, i) => [x, b.items[i]]);
+  else if (a.type === 'object' && b.type === 'object' && a.entries.length === b.entries.length) {
+    pairs = [];
+    for (const [k, v] of a.entries) {
+      const other = b.entries.find(([k2]) => k2.type === 'scalar' && k.type === 'scalar' && k2.value === k.value);
+      if (!other) return () => false;
+      pairs.push([v, other[1]]);
+    }
+  }
+  if (!pairs) return () => false;
+  // Order the element unifications so each one can run, then chain them.
+  const order: [Term, Term][] = [];
+  const states: Set<string>[] = [];
+  const cur = new Set(B);
+  let pending = pairs;
+  while (pending.length > 0) {
+    const rest: [Term, Term][] = [];
+    for (const p of pending) {
+      if (evaluable(p[0], cur) || evaluable(p[1], cur) || (p[0].type === p[1].type && (p[0].type === 'array' || p[0].type === 'object'))) {
+        states.push(new Set(cur));
+        const probe = new Set(cur);
+        compileUnify(ctx, p[0], p[1], probe, DONE);
+        probe.forEach((v) => cur.add(v));
+        order.push(p);
+      } else rest.push(p);
+    }
+    if (rest.length === pending.length) return () => false;
+    pending = rest;
+  }
+  let g = next;
+  for (let i = order.length - 1; i >= 0; i--) g = compileUnify(ctx, order[i][0], order[i][1], new Set(states[i]), g);
+  cur.forEach((v) => B.add(v));
+  return g;
+}
+
+function compilePairMatcher(ctx: CodegenContext, key: Term | undefined, value: Term, B: Set<string>, next: Goal): (s: EvalState, f: Frame, k: K, kv: Value, vv: Value) => boolean {
+  const tmp = tempSlot(ctx);
+  let mv: Matcher | undefined;
+  const afterKey: Goal = (s, f, k) => mv!(s, f, k, f[tmp]!);
+  const mk = key ? compilePattern(ctx, key, B, afterKey) : undefined;
+  mv = compilePattern(ctx, value, B, next);
+  return (s, f, k, kv, vv) => {
+    if (!mk) return mv!(s, f, k, vv);
+    const saved = f[tmp];
+    f[tmp] = vv;
+    const r = mk(s, f, k, kv);
+    f[tmp] = saved;
+    return r;
+  };
+}
+
+function compileSomeIn(ctx: CodegenContext, e: Extract<Expr, { kind: 'somein' }>, B: Set<string>, next: Goal): Goal {
+  const coll = compileTerm(ctx, e.collection, B);
+  const match = compilePairMatcher(ctx, e.key, e.value, B, next);
+  return (s, f, k) => coll.gen(s, f, (c) => enumerate(c, (kv, vv) => match(s, f, k, kv, vv)));
+}
+
+function compileEvery(ctx: CodegenContext, e: Extract<Expr, { kind: 'every' }>, B: Set<string>, next: Goal): Goal {
+  const domain = compileTerm(ctx, e.domain, B);
+  const inner = new Set(B);
+  let body: Goal = DONE;
+  const bodyRef: Goal = (s, f, k) => body(s, f, k);
+  const match = compilePairMatcher(ctx, e.key, e.value, inner, bodyRef);
+  body = compileBody(ctx, e.body, inner, DONE).goal;
+  return (s, f, k) =>
+    domain.gen(s, f, (d) => {
+      const failed = enumerate(d, (kv, vv) => !match(s, f, STOP, kv, vv));
+      return failed ? false : next(s, f, k);
+    });
+}
+
+// ---- with -----------------------------------------------------------------------------------
+
+interface Snapshot {
+  input: Value | undefined;
+  root: EvalState['root'];
+  memo: EvalState['memo'];
+  mocks: EvalState['mocks'];
+}
+
+function snapshot(s: EvalState): Snapshot {
+  return { input: s.input, root: s.root, memo: s.memo, mocks: s.mocks };
+}
+
+function restore(s: EvalState, x: Snapshot): void {
+  s.input = x.input;
+  s.root = x.root;
+  s.memo = x.memo;
+  s.mocks = x.mocks;
+}
+
+type Apply = (s: EvalState, f: Frame) => boolean;
+
+function setPath(base: Value | undefined, path: Value[], v: Value): Value {
+  if (path.length === 0) return v;
+  const obj: PlainObject = isPlainObject(base) ? Object.assign(Object.create(null) as PlainObject, base) : Object.create(null);
+  if (base instanceof RegoObject) {
+    const o = new RegoObject(base.entries());
+    o.set(path[0], setPath(o.get(path[0]), path.slice(1), v));
+    return o;
+  }
+  const key = String(path[0]);
+  obj[key] = setPath(obj[key], path.slice(1), v);
+  return obj;
+}
+
+function compileModifier(ctx: CodegenContext, w: WithModifier, B: Set<string>): Apply {
+  const value = compileTerm(ctx, w.value, B);
+  const getValue = (s: EvalState, f: Frame): Value | undefined => (value.get ? value.get(s, f) : undefined);
+  const t = w.target;
+  const head = t.type === 'ref' ? t.head : t;
+  const path = t.type === 'ref' ? t.path.map((p) => (p.type === 'scalar' ? (p.value as Value) : null)) : [];
+  if (head.type === 'var' && head.name === 'input') {
+    return (s, f) => {
+      const v = getValue(s, f);
+      if (v === undefined) return false;
+      s.input = setPath(s.input, path, v);
+      return true;
+    };
+  }
+  const isData = head.type === 'var' && head.name === 'data';
+  const node = isData ? findNode(ctx.root, path.map(String)) : undefined;
+  if (isData && node?.kind !== 'function') {
+    return (s, f) => {
+      const v = getValue(s, f);
+      if (v === undefined) return false;
+      s.root = overlay(s.root, path, v);
+      return true;
+    };
+  }
+  const callee = resolveCallee(ctx, t);
+  const replacement = resolveCallee(ctx, w.value);
+  let mock: Mock | undefined;
+  if (replacement.kind === 'builtin') mock = { kind: 'builtin', decl: replacement.decl };
+  else if (replacement.kind === 'func') mock = { kind: 'node', node: replacement.node };
+  return (s, f) => {
+    let m = mock;
+    if (!m) {
+      const v = getValue(s, f);
+      if (v === undefined) return false;
+      m = { kind: 'value', value: v };
+    }
+    s.mocks = new Map(s.mocks ?? []);
+    s.mocks.set(callee.name, m);
+    return true;
+  };
+}
+
+function compileWith(ctx: CodegenContext, e: Expr, B: Set<string>, next: Goal): Goal {
+  const mods = e.with.map((w) => compileModifier(ctx, w, B));
+  const outerStack: Snapshot[] = [];
+  const resume: Goal = (s, f, k) => {
+    const inner = snapshot(s);
+    restore(s, outerStack[outerStack.length - 1]);
+    try {
+      return next(s, f, k);
+    } finally {
+      restore(s, inner);
+    }
+  };
+  const inner = compileExpr(ctx, { ...e, with: [] }, B, resume);
+  return (s, f, k) => {
+    const saved = snapshot(s);
+    for (const m of mods) {
+      if (!m(s, f)) {
+        restore(s, saved);
+        return false;
+      }
+    }
+    s.memo = new Map();
+    outerStack.push(saved);
+    try {
+      return inner(s, f, k);
+    } finally {
+      outerStack.pop();
+      restore(s, saved);
+    }
+  };
+}
+
+export function internalError(message: string, loc: Expr['loc']): RegoError {
+  return new RegoError('eval_internal_error', message, loc);
+}

@@ -1,0 +1,359 @@
+// Code generation for terms: values (get/gen closures), ref navigation, data refs and patterns.
+import type { Term } from '../ast.js';
+import { walkTerm } from '../ast.js';
+import { RegoError } from '../errors.js';
+import { RegoSet, makeObject, valuesEqual, type Value } from '../value.js';
+import { compileCall } from './calls.js';
+import { type CodegenContext, slotOf, tempSlot } from './context.js';
+import { compileBody, DONE } from './exprs.js';
+import type { EvalState, Frame, K } from './state.js';
+import { lookupPath, nodeValue, type CTerm, type DataNode, type Gen, type Get, type Goal } from './tree.js';
+import { enumerate, keyOf, lookup } from './values.js';
+
+/** A pattern matcher: matches v, then runs its statically chained next goal. */
+export type Matcher = (s: EvalState, f: Frame, k: K, v: Value) => boolean;
+
+export function fromGet(get: Get): CTerm {
+  return {
+    get,
+    gen: (s, f, k) => {
+      const v = get(s, f);
+      return v === undefined ? false : k(v);
+    },
+  };
+}
+
+const isRoot = (name: string): boolean => name === 'input' || name === 'data';
+
+/** Unbound vars that a term needs as values (not ref keys, not inside closures). */
+export function unboundValueVars(t: Term, B: Set<string>): string[] {
+  const out: string[] = [];
+  const visit = (x: Term): void => {
+    switch (x.type) {
+      case 'var':
+        if (!isRoot(x.name) && !B.has(x.name)) out.push(x.name);
+        return;
+      case 'ref':
+        visit(x.head);
+        for (const p of x.path) if (p.type !== 'var' && p.type !== 'array' && p.type !== 'object') visit(p);
+        return;
+      case 'array':
+      case 'set':
+        x.items.forEach(visit);
+        return;
+      case 'object':
+        x.entries.forEach(([k, v]) => {
+          visit(k);
+          visit(v);
+        });
+        return;
+      case 'call':
+        x.args.forEach(visit);
+        return;
+      default:
+        return;
+    }
+  };
+  visit(t);
+  return out;
+}
+
+/** Combines terms into all tuples of their values (used when some of them enumerate). */
+export function genAll(terms: CTerm[], build: (vals: Value[], s: EvalState) => Value | undefined): CTerm {
+  if (terms.every((t) => t.get)) {
+    const gets = terms.map((t) => t.get!);
+    return fromGet((s, f) => {
+      const vals: Value[] = new Array(gets.length);
+      for (let i = 0; i < gets.length; i++) {
+        const v = gets[i](s, f);
+        if (v === undefined) return undefined;
+        vals[i] = v;
+      }
+      return build(vals, s);
+    });
+  }
+  return {
+    gen: (s, f, k) => {
+      const vals: Value[] = new Array(terms.length);
+      const rec = (i: number): boolean => {
+        if (i === terms.length) {
+          const v = build(vals.slice(), s);
+          return v === undefined ? false : k(v);
+        }
+        return terms[i].gen(s, f, (v) => {
+          vals[i] = v;
+          return rec(i + 1);
+        });
+      };
+      return rec(0);
+    },
+  };
+}
+
+type Step = { kind: 'get'; get: Get } | { kind: 'bind'; slot: number } | { kind: 'gen'; gen: Gen };
+
+function compileSteps(ctx: CodegenContext, path: Term[], B: Set<string>): Step[] {
+  return path.map((p): Step => {
+    if (p.type === 'var' && !B.has(p.name)) {
+      B.add(p.name);
+      return { kind: 'bind', slot: slotOf(ctx, p.name) };
+    }
+    const c = compileTerm(ctx, p, B);
+    return c.get ? { kind: 'get', get: c.get } : { kind: 'gen', gen: c.gen };
+  });
+}
+
+function navigate(steps: Step[], from: number, base: CTerm): CTerm {
+  if (base.get && steps.slice(from).every((s) => s.kind === 'get')) {
+    const bget = base.get;
+    const gets = steps.slice(from).map((s) => (s as { get: Get }).get);
+    if (gets.length === 0) return base;
+    if (gets.length === 1) {
+      const g0 = gets[0];
+      return fromGet((s, f) => {
+        const k = g0(s, f);
+        return k === undefined ? undefined : lookup(bget(s, f), k);
+      });
+    }
+    return fromGet((s, f) => {
+      let v = bget(s, f);
+      for (let i = 0; i < gets.length && v !== undefined; i++) {
+        const k = gets[i](s, f);
+        v = k === undefined ? undefined : lookup(v, k);
+      }
+      return v;
+    });
+  }
+  const walk = (s: EvalState, f: Frame, v: Value, i: number, k: (v: Value) => boolean): boolean => {
+    if (i === steps.length) return k(v);
+    const st = steps[i];
+    switch (st.kind) {
+      case 'get': {
+        const key = st.get(s, f);
+        if (key === undefined) return false;
+        const x = lookup(v, key);
+        return x === undefined ? false : walk(s, f, x, i + 1, k);
+      }
+      case 'gen':
+        return st.gen(s, f, (key) => {
+          const x = lookup(v, key);
+          return x === undefined ? false : walk(s, f, x, i + 1, k);
+        });
+      case 'bind': {
+        const slot = st.slot;
+        if (f[slot] !== undefined) {
+          const x = lookup(v, f[slot]!);
+          return x === undefined ? false : walk(s, f, x, i + 1, k);
+        }
+        const r = enumerate(v, (key, x) => {
+          f[slot] = key;
+          return walk(s, f, x, i + 1, k);
+        });
+        f[slot] = undefined;
+        return r;
+      }
+    }
+  };
+  return { gen: (s, f, k) => base.gen(s, f, (v) => walk(s, f, v, from, k)) };
+}
+
+function compileDataRef(ctx: CodegenContext, path: Term[], B: Set<string>): CTerm {
+  const consts: Value[] = [];
+  for (const p of path) {
+    if (p.type !== 'scalar') break;
+    consts.push(p.value as Value);
+  }
+  let node: DataNode = ctx.root;
+  let i = 0;
+  while (i < consts.length && node.kind === 'none') {
+    const child = node.children.get(keyOf(consts[i]));
+    if (!child) break;
+    node = child;
+    i++;
+  }
+  const staticNode = node;
+  const staticFrom = i;
+  const baseRoot = ctx.root;
+  const prefix: Get =
+    staticFrom === consts.length && staticNode.kind !== 'none' && staticNode.kind !== 'function'
+      ? (s) => (s.root === baseRoot ? nodeValue(s, staticNode) : lookupPath(s, s.root, consts, 0))
+      : (s) => (s.root === baseRoot ? lookupPath(s, staticNode, consts, staticFrom) : lookupPath(s, s.root, consts, 0));
+  const steps = compileSteps(ctx, path.slice(consts.length), B);
+  return navigate(steps, 0, fromGet(prefix));
+}
+
+function compileRef(ctx: CodegenContext, t: Extract<Term, { type: 'ref' }>, B: Set<string>): CTerm {
+  if (t.head.type === 'var' && t.head.name === 'data') return compileDataRef(ctx, t.path, B);
+  const base = compileTerm(ctx, t.head, B);
+  return navigate(compileSteps(ctx, t.path, B), 0, base);
+}
+
+/** Compiles a term evaluated as a value; `B` (bound vars) grows with vars bound by ref enumeration. */
+export function compileTerm(ctx: CodegenContext, t: Term, B: Set<string>): CTerm {
+  switch (t.type) {
+    case 'scalar': {
+      const v = t.value as Value;
+      return fromGet(() => v);
+    }
+    case 'var': {
+      if (t.name === 'input') return fromGet((s) => s.input);
+      if (t.name === 'data') return fromGet((s) => nodeValue(s, s.root));
+      const slot = slotOf(ctx, t.name);
+      return fromGet((_s, f) => f[slot]);
+    }
+    case 'ref':
+      return compileRef(ctx, t, B);
+    case 'array':
+      return genAll(
+        t.items.map((x) => compileTerm(ctx, x, B)),
+        (vals) => vals,
+      );
+    case 'set':
+      return genAll(
+        t.items.map((x) => compileTerm(ctx, x, B)),
+        (vals) => new RegoSet(vals),
+      );
+    case 'object': {
+      const parts: CTerm[] = [];
+      for (const [k, v] of t.entries) {
+        parts.push(compileTerm(ctx, k, B), compileTerm(ctx, v, B));
+      }
+      return genAll(parts, (vals) => {
+        const entries: [Value, Value][] = [];
+        for (let i = 0; i < vals.length; i += 2) entries.push([vals[i], vals[i + 1]]);
+        return makeObject(entries);
+      });
+    }
+    case 'arraycomp':
+    case 'setcomp':
+    case 'objectcomp':
+      return compileComprehension(ctx, t, B);
+    case 'call':
+      return compileCall(ctx, t, B);
+  }
+}
+
+function compileComprehension(ctx: CodegenContext, t: Extract<Term, { type: 'arraycomp' | 'setcomp' | 'objectcomp' }>, B: Set<string>): CTerm {
+  const inner = new Set(B);
+  const { goal, bound } = compileBody(ctx, t.body, inner, DONE);
+  if (t.type === 'objectcomp') {
+    const key = compileTerm(ctx, t.key, new Set(bound));
+    const value = compileTerm(ctx, t.value, new Set(bound));
+    return fromGet((s, f) => {
+      const entries = new Map<string, [Value, Value]>();
+      let conflict = false;
+      goal(s, f, () =>
+        key.gen(s, f, (kv) =>
+          value.gen(s, f, (vv) => {
+            const id = keyOf(kv);
+            const prev = entries.get(id);
+            if (prev && !valuesEqual(prev[1], vv)) conflict = true;
+            entries.set(id, [kv, vv]);
+            return false;
+          }),
+        ),
+      );
+      if (conflict) throwConflict(t.loc);
+      return makeObject(entries.values());
+    });
+  }
+  const head = compileTerm(ctx, t.term, new Set(bound));
+  if (t.type === 'arraycomp') {
+    return fromGet((s, f) => {
+      const out: Value[] = [];
+      goal(s, f, () =>
+        head.gen(s, f, (v) => {
+          out.push(v);
+          return false;
+        }),
+      );
+      return out;
+    });
+  }
+  return fromGet((s, f) => {
+    const out = new RegoSet();
+    goal(s, f, () =>
+      head.gen(s, f, (v) => {
+        out.add(v);
+        return false;
+      }),
+    );
+    return out;
+  });
+}
+
+function throwConflict(loc: Term['loc']): never {
+  throw new RegoError('eval_conflict_error', 'object keys must be unique', loc);
+}
+
+/** Compiles a pattern: unbound vars bind, everything else is compared. Then runs `next`. */
+export function compilePattern(ctx: CodegenContext, t: Term, B: Set<string>, next: Goal): Matcher {
+  if (t.type === 'var' && !isRoot(t.name) && !B.has(t.name)) {
+    B.add(t.name);
+    const slot = slotOf(ctx, t.name);
+    return (s, f, k, v) => {
+      f[slot] = v;
+      const r = next(s, f, k);
+      f[slot] = undefined;
+      return r;
+    };
+  }
+  if (t.type === 'array' && hasUnbound(t, B)) {
+    const n = t.items.length;
+    const tmp = tempSlot(ctx);
+    const matchers: Matcher[] = new Array(n);
+    const lazy = (j: number): Goal => (s, f, k) => matchers[j](s, f, k, (f[tmp] as Value[])[j]);
+    for (let j = 0; j < n; j++) matchers[j] = compilePattern(ctx, t.items[j], B, j === n - 1 ? next : lazy(j + 1));
+    return (s, f, k, v) => {
+      if (!Array.isArray(v) || v.length !== n) return false;
+      if (n === 0) return next(s, f, k);
+      const saved = f[tmp];
+      f[tmp] = v;
+      const r = matchers[0](s, f, k, v[0]);
+      f[tmp] = saved;
+      return r;
+    };
+  }
+  if (t.type === 'object' && hasUnbound(t, B)) {
+    const n = t.entries.length;
+    const keys = t.entries.map(([k]) => compileTerm(ctx, k, B));
+    const tmp = tempSlot(ctx);
+    const matchers: Matcher[] = new Array(n);
+    const lazy = (j: number): Goal => (s, f, k) => {
+      const kv = keys[j].get!(s, f);
+      const x = kv === undefined ? undefined : lookup(f[tmp]!, kv);
+      return x === undefined ? false : matchers[j](s, f, k, x);
+    };
+    for (let j = 0; j < n; j++) matchers[j] = compilePattern(ctx, t.entries[j][1], B, j === n - 1 ? next : lazy(j + 1));
+    return (s, f, k, v) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof RegoSet) return false;
+      const size = 'size' in v && typeof v.size === 'number' ? v.size : Object.keys(v).length;
+      if (size !== n) return false;
+      if (n === 0) return next(s, f, k);
+      const saved = f[tmp];
+      f[tmp] = v;
+      const r = lazy(0)(s, f, k);
+      f[tmp] = saved;
+      return r;
+    };
+  }
+  const c = compileTerm(ctx, t, B);
+  if (c.get) {
+    const get = c.get;
+    return (s, f, k, v) => {
+      const w = get(s, f);
+      return w !== undefined && valuesEqual(w, v) ? next(s, f, k) : false;
+    };
+  }
+  return (s, f, k, v) => c.gen(s, f, (w) => (valuesEqual(w, v) ? next(s, f, k) : false));
+}
+
+function hasUnbound(t: Term, B: Set<string>): boolean {
+  let found = false;
+  walkTerm(t, (x) => {
+    if (x.type === 'ref' || x.type === 'call' || x.type === 'arraycomp' || x.type === 'setcomp' || x.type === 'objectcomp') return false;
+    if (x.type === 'var' && !isRoot(x.name) && !B.has(x.name)) found = true;
+    return undefined;
+  });
+  return found;
+}

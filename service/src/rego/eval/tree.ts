@@ -1,0 +1,286 @@
+// The data tree: base documents and compiled rules by path, and the evaluation of rules and functions.
+import { RegoError, type RegoLocation } from '../errors.js';
+import { RegoSet, isPlainObject, objectEntries, valuesEqual, type Value } from '../value.js';
+import { UNDEF, type EvalState, type Frame, type K } from './state.js';
+import { ObjectBuilder, keyOf, lookup } from './values.js';
+
+/** A compiled goal: runs, and on success calls the statically chained next goal and finally k. */
+export type Goal = (s: EvalState, f: Frame, k: K) => boolean;
+export type Get = (s: EvalState, f: Frame) => Value | undefined;
+export type Gen = (s: EvalState, f: Frame, k: (v: Value) => boolean) => boolean;
+
+/** A compiled term: `gen` enumerates its values; `get` (when present) returns its single value. */
+export interface CTerm {
+  gen: Gen;
+  get?: Get;
+}
+
+export interface CompiledClause {
+  nslots: number;
+  /** Binds the function arguments (functions only), then runs the body. */
+  run: (s: EvalState, f: Frame, args: Value[] | undefined, k: K) => boolean;
+  value?: CTerm;
+  /** The value when it is a constant: one solution is enough. */
+  constant: boolean;
+  suffix: CTerm[];
+  loc: RegoLocation;
+}
+
+export interface CompiledRule {
+  kind: 'complete' | 'multi' | 'function';
+  order: number;
+  /** Number of arguments (functions only). */
+  arity?: number;
+  clauses: CompiledClause[];
+  loc: RegoLocation;
+}
+
+/** Rules indexed on one ground ref compared with constants: key → candidate rules in source order. */
+export interface RuleIndex {
+  ref: Get;
+  byKey: Map<string, CompiledRule[]>;
+  rest: CompiledRule[];
+}
+
+export type NodeKind = 'none' | 'complete' | 'multi' | 'object' | 'function';
+
+export interface DataNode {
+  /** "data.a.b" for messages. */
+  name: string;
+  path: Value[];
+  children: Map<string, DataNode>;
+  base: Value | undefined;
+  kind: NodeKind;
+  rules: CompiledRule[];
+  defaultRule?: CompiledRule;
+  index?: RuleIndex;
+}
+
+export function newNode(name: string, path: Value[], base: Value | undefined): DataNode {
+  return { name, path, children: new Map(), base, kind: 'none', rules: [] };
+}
+
+function candidates(s: EvalState, node: DataNode): CompiledRule[] {
+  const idx = node.index;
+  if (!idx) return node.rules;
+  const v = idx.ref(s, []);
+  if (v === undefined) return idx.rest;
+  return idx.byKey.get(keyOf(v)) ?? idx.rest;
+}
+
+function completeConflict(node: DataNode): string {
+  return `complete rules must not produce multiple outputs: rule ${node.name} produced conflicting values`;
+}
+
+function functionConflict(node: DataNode): string {
+  return `functions must not produce multiple outputs for same inputs: function ${node.name} produced conflicting values for the same inputs`;
+}
+
+/** Runs one rule's clause chain (main body, then else clauses until one succeeds). */
+function runChain(s: EvalState, rule: CompiledRule, args: Value[] | undefined, onValue: (c: CompiledClause, f: Frame) => boolean): void {
+  for (const c of rule.clauses) {
+    const f: Frame = new Array(c.nslots);
+    let produced = false;
+    c.run(s, f, args, () => {
+      produced = true;
+      return onValue(c, f);
+    });
+    if (produced) return;
+  }
+}
+
+function evalComplete(s: EvalState, node: DataNode): Value | undefined {
+  let result: Value | undefined;
+  for (const rule of candidates(s, node)) {
+    runChain(s, rule, undefined, (c, f) => {
+      const v = c.value!.get ? c.value!.get(s, f) : firstValue(s, f, c.value!);
+      if (v === undefined) return false;
+      if (result === undefined) result = v;
+      else if (!valuesEqual(result, v)) throw new RegoError('eval_conflict_error', completeConflict(node), c.loc);
+      return c.constant;
+    });
+  }
+  if (result === undefined && node.defaultRule) {
+    const c = node.defaultRule.clauses[0];
+    result = c.value!.get ? c.value!.get(s, []) : firstValue(s, [], c.value!);
+  }
+  return result;
+}
+
+function firstValue(s: EvalState, f: Frame, t: { gen: (s: EvalState, f: Frame, k: (v: Value) => boolean) => boolean }): Value | undefined {
+  let out: Value | undefined;
+  t.gen(s, f, (v) => {
+    out = v;
+    return true;
+  });
+  return out;
+}
+
+function evalMulti(s: EvalState, node: DataNode): Value {
+  const set = new RegoSet();
+  for (const rule of candidates(s, node)) {
+    runChain(s, rule, undefined, (c, f) => {
+      c.value!.gen(s, f, (v) => {
+        set.add(v);
+        return false;
+      });
+      return false;
+    });
+  }
+  return set;
+}
+
+function addChildren(s: EvalState, node: DataNode, b: ObjectBuilder): void {
+  for (const child of node.children.values()) {
+    if (child.kind === 'function') continue;
+    const v = nodeValue(s, child);
+    if (v !== undefined) b.putValue(child.path[child.path.length - 1], v);
+  }
+  if (node.base !== undefined && (isPlainObject(node.base) || node.base instanceof Object)) {
+    if (node.base !== null && typeof node.base === 'object' && !Array.isArray(node.base) && !(node.base instanceof RegoSet)) {
+      for (const [k, v] of objectEntries(node.base)) b.putValue(k, v);
+    }
+  }
+}
+
+function evalObject(s: EvalState, node: DataNode): Value {
+  const b = new ObjectBuilder();
+  const conflict = `object keys must be unique: rule ${node.name} produced conflicting values`;
+  for (const rule of candidates(s, node)) {
+    const multi = rule.kind === 'multi';
+    runChain(s, rule, undefined, (c, f) => {
+      const keys: Value[] = [];
+      const walk = (i: number): boolean => {
+        if (i === c.suffix.length) {
+          return c.value!.gen(s, f, (v) => {
+            b.put(keys, v, multi, c.loc, conflict);
+            return false;
+          });
+        }
+        return c.suffix[i].gen(s, f, (k) => {
+          keys.push(k);
+          walk(i + 1);
+          keys.pop();
+          return false;
+        });
+      };
+      walk(0);
+      return false;
+    });
+  }
+  addChildren(s, node, b);
+  return b.build();
+}
+
+/** The document at a node: rule values, or the object of its children and base data. Memoized per query. */
+export function nodeValue(s: EvalState, node: DataNode): Value | undefined {
+  if (node.kind === 'none' && node.children.size === 0) return node.base;
+  const memo = s.memo.get(node);
+  if (memo !== undefined) return memo === UNDEF ? undefined : memo;
+  s.enter(node.rules[0]?.loc ?? { file: '', row: 0, col: 0 });
+  let v: Value | undefined;
+  try {
+    switch (node.kind) {
+      case 'complete':
+        v = evalComplete(s, node);
+        break;
+      case 'multi':
+        v = evalMulti(s, node);
+        break;
+      case 'function':
+        v = undefined;
+        break;
+      case 'object':
+        v = evalObject(s, node);
+        break;
+      case 'none': {
+        const b = new ObjectBuilder();
+        addChildren(s, node, b);
+        v = b.build();
+        break;
+      }
+    }
+  } finally {
+    s.leave();
+  }
+  s.memo.set(node, v === undefined ? UNDEF : v);
+  return v;
+}
+
+/** Calls a user function: every definition runs; differing results are a conflict. */
+export function callFunction(s: EvalState, node: DataNode, args: Value[], loc: RegoLocation): Value | undefined {
+  s.enter(loc);
+  let result: Value | undefined;
+  try {
+    for (const rule of node.rules) {
+      runChain(s, rule, args, (c, f) => {
+        const v = c.value ? (c.value.get ? c.value.get(s, f) : firstValue(s, f, c.value)) : true;
+        if (v === undefined) return false;
+        if (result === undefined) result = v;
+        else if (!valuesEqual(result, v)) throw new RegoError('eval_conflict_error', functionConflict(node), c.loc);
+        return false;
+      });
+    }
+    if (result === undefined && node.defaultRule) {
+      const c = node.defaultRule.clauses[0];
+      const f: Frame = new Array(c.nslots);
+      c.run(s, f, args, () => {
+        result = c.value!.get ? c.value!.get(s, f) : firstValue(s, f, c.value!);
+        return true;
+      });
+    }
+  } finally {
+    s.leave();
+  }
+  return result;
+}
+
+/** A copy of the tree where `path` holds `value` (for `with data.x as v`). */
+export function overlay(root: DataNode, path: Value[], value: Value): DataNode {
+  const clone = (n: DataNode): DataNode => ({ ...n, children: new Map(n.children) });
+  const top = clone(root);
+  let cur = top;
+  for (let i = 0; i < path.length; i++) {
+    const k = keyOf(path[i]);
+    const last = i === path.length - 1;
+    const existing = cur.children.get(k);
+    const name = `${cur.name}.${String(path[i])}`;
+    let next: DataNode;
+    if (last) next = newNode(name, path.slice(0, i + 1), value);
+    else if (existing && existing.kind !== 'none') next = newNode(name, path.slice(0, i + 1), nodeBaseless());
+    else next = existing ? clone(existing) : newNode(name, path.slice(0, i + 1), lookup(cur.base, path[i]));
+    if (cur.kind !== 'none' && !last) {
+      cur.kind = 'none';
+      cur.rules = [];
+      cur.defaultRule = undefined;
+      cur.index = undefined;
+    }
+    cur.children.set(k, next);
+    cur = next;
+  }
+  return top;
+}
+
+function nodeBaseless(): Value | undefined {
+  return undefined;
+}
+
+/** Looks a path up from a node: follows children, then evaluates the node reached and navigates. */
+export function lookupPath(s: EvalState, node: DataNode, path: Value[], from: number): Value | undefined {
+  let cur = node;
+  let i = from;
+  while (i < path.length) {
+    if (cur.kind !== 'none') break;
+    const child = cur.children.get(keyOf(path[i]));
+    if (!child) {
+      let v = cur.base;
+      for (; i < path.length && v !== undefined; i++) v = lookup(v, path[i]);
+      return v;
+    }
+    cur = child;
+    i++;
+  }
+  let v = nodeValue(s, cur);
+  for (; i < path.length && v !== undefined; i++) v = lookup(v, path[i]);
+  return v;
+}

@@ -1,0 +1,83 @@
+// Value helpers for evaluation: key lookup, enumeration, map keys and builders for virtual documents.
+import { RegoError, type RegoLocation } from '../errors.js';
+import { RegoObject, RegoSet, canonicalJson, isPlainObject, makeObject, objectEntries, valuesEqual, type PlainObject, type Value } from '../value.js';
+
+/** The value under `key` in a collection, or undefined. */
+export function lookup(v: Value | undefined, key: Value): Value | undefined {
+  if (v === null || typeof v !== 'object') return undefined;
+  if (Array.isArray(v)) {
+    const i = typeof key === 'bigint' ? Number(key) : key;
+    return typeof i === 'number' && Number.isInteger(i) && i >= 0 && i < v.length ? v[i] : undefined;
+  }
+  if (v instanceof RegoSet) return v.has(key) ? key : undefined;
+  if (v instanceof RegoObject) return v.get(key);
+  if (typeof key !== 'string') return undefined;
+  return Object.prototype.hasOwnProperty.call(v, key) ? (v as PlainObject)[key] : undefined;
+}
+
+/** Calls fn(key, value) for each member; stops when fn returns true. */
+export function enumerate(v: Value | undefined, fn: (k: Value, x: Value) => boolean): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (fn(i, v[i])) return true;
+    return false;
+  }
+  if (v instanceof RegoSet) {
+    for (const x of v.values()) if (fn(x, x)) return true;
+    return false;
+  }
+  for (const [k, x] of objectEntries(v)) if (fn(k, x)) return true;
+  return false;
+}
+
+/** A Map key standing for a value (strings as themselves, everything else as canonical JSON). */
+export function keyOf(v: Value): string {
+  return typeof v === 'string' ? v : '\u0000' + canonicalJson(v);
+}
+
+/** A mutable object under construction (virtual documents), checked for key conflicts. */
+export class ObjectBuilder {
+  readonly entries = new Map<string, [Value, Value | ObjectBuilder | RegoSet]>();
+
+  /** Sets path → value; leaves of multi-value rules are sets. */
+  put(path: Value[], value: Value, multi: boolean, loc: RegoLocation, conflict: string): void {
+    let node: ObjectBuilder = this;
+    for (let i = 0; i < path.length - 1; i++) {
+      const k = keyOf(path[i]);
+      const cur = node.entries.get(k);
+      if (cur === undefined) {
+        const child = new ObjectBuilder();
+        node.entries.set(k, [path[i], child]);
+        node = child;
+      } else if (cur[1] instanceof ObjectBuilder) node = cur[1];
+      else throw new RegoError('eval_conflict_error', conflict, loc);
+    }
+    const last = path[path.length - 1];
+    const k = keyOf(last);
+    const cur = node.entries.get(k);
+    if (multi) {
+      if (cur === undefined) node.entries.set(k, [last, new RegoSet([value])]);
+      else if (cur[1] instanceof RegoSet) cur[1].add(value);
+      else throw new RegoError('eval_conflict_error', conflict, loc);
+    } else if (cur === undefined) node.entries.set(k, [last, value]);
+    else if (cur[1] instanceof ObjectBuilder || cur[1] instanceof RegoSet || !valuesEqual(cur[1], value)) {
+      throw new RegoError('eval_conflict_error', conflict, loc);
+    }
+  }
+
+  /** Merges a plain value in (base documents and child documents); builders win on existing keys. */
+  putValue(key: Value, value: Value): void {
+    const k = keyOf(key);
+    if (!this.entries.has(k)) this.entries.set(k, [key, value]);
+  }
+
+  build(): Value {
+    return makeObject([...this.entries.values()].map(([k, v]) => [k, v instanceof ObjectBuilder ? v.build() : v] as [Value, Value]));
+  }
+}
+
+export function isCollection(v: Value | undefined): boolean {
+  return v !== null && typeof v === 'object';
+}
+
+export { isPlainObject };
