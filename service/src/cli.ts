@@ -1,13 +1,19 @@
 // The `mcp-authz` command: a table of subcommands, each in service/src/cli/<name>.ts.
 import { basename } from 'node:path';
+import { checkCommand } from './cli/check.js';
 import { clientsCommand } from './cli/clients.js';
+import { evalCommand } from './cli/eval.js';
 import { serveCommand } from './cli/serve.js';
+import { testCommand } from './cli/test.js';
 import type { CliCommand, CliIo } from './cli/types.js';
 
 /** Every subcommand. Add a command with one line here. */
 export const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   serve: { run: serveCommand, summary: 'run the service (what `npm start` runs)' },
   clients: { run: clientsCommand, summary: 'clients add <id> --server <id>: register a caller' },
+  eval: { run: evalCommand, summary: "eval -d <dir|file>... [-i input.json] '<query>': evaluate like opa eval" },
+  test: { run: testCommand, summary: "test <dir>...: run the policies' test_* rules" },
+  check: { run: checkCommand, summary: 'check <dir>...: report parse and compile errors with locations' },
 };
 
 function usage(): string {

@@ -1,7 +1,7 @@
 // `mcp-authz check <dir>...`: parses and compiles the policies and prints every error with its location.
 import { parseArgs } from 'node:util';
 import { loadAndCompile, reportFailures, UsageError } from './policy-support.js';
-import type { CliIo } from './policy-support.js';
+import type { CliIo } from './types.js';
 
 const USAGE = `usage: mcp-authz check <dir|file>...
   prints each parse/compile error as file:row:col: code: message with the source line; exits 1 on any`;

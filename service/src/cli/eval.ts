@@ -4,7 +4,7 @@ import type { QueryResult } from '../rego/index.js';
 import type { Value } from '../rego/value.js';
 import { formatJson } from './json-output.js';
 import { loadAndCompile, readInputDocument, reportFailures, UsageError } from './policy-support.js';
-import type { CliIo } from './policy-support.js';
+import type { CliIo } from './types.js';
 import { splitQueryExpressions } from './query-text.js';
 import type { QueryExpressionText } from './query-text.js';
 

@@ -5,12 +5,8 @@ import type { Policy } from '../rego/index.js';
 import type { Value } from '../rego/value.js';
 import { DocumentParseError, documentFormat, loadPolicySources, parseDocument, PolicyLoadError } from '../policy/index.js';
 import type { LoadedPolicy } from '../policy/index.js';
+import type { CliIo } from './types.js';
 
-/** Where a command writes; each call writes the text as given (callers add newlines). */
-export interface CliIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
 
 /** Bad command-line usage: reported with the usage text, exit code 2. */
 export class UsageError extends Error {

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { formatRegoError } from '../rego/index.js';
 import type { TestResult } from '../rego/index.js';
 import { loadAndCompile, reportFailures, UsageError } from './policy-support.js';
-import type { CliIo } from './policy-support.js';
+import type { CliIo } from './types.js';
 
 const USAGE = `usage: mcp-authz test [-r <regex>] [-v] <dir|file>...
   runs every rule named test_* (conventionally in *_test.rego files); exits 1 on any failure;

@@ -31,3 +31,5 @@ export { createRegoPolicyEngine, DEFAULT_ENTRYPOINT, DEFAULT_FALLBACK_ENTRYPOINT
 export { createDecisionCache, decisionTtlSeconds } from './decision-cache.js';
 export { createCachedTokenValidator } from './token-cache.js';
 export { createDecisionService } from './service.js';
+export { createSharedValidationCache, fromTokensValidator, revocationQueryHook } from './tokens-bridge.js';
+export type { ServerTokenValidator, SharedValidationCacheOptions } from './tokens-bridge.js';

@@ -29,6 +29,8 @@ export interface TieredCacheOptions {
 
 export interface TieredCache<V> {
   getOrCompute(key: string, compute: () => Promise<Computed<V>> | Computed<V>): Promise<CacheResult<V>>;
+  /** Stores a value in both layers (shared write is fire-and-forget). */
+  put(key: string, value: V, expiresAt: number): Promise<void>;
   /** Drops the in-process copies (the shared copies expire on their own). */
   clearLocal(): void;
 }
@@ -113,6 +115,11 @@ export function createTieredCache<V>(options: TieredCacheOptions): TieredCache<V
       } finally {
         inflight.delete(key);
       }
+    },
+    async put(key, value, expiresAt) {
+      if (expiresAt <= now()) return;
+      lru.set(key, { value, expiresAt }, expiresAt);
+      writeShared(key, { value, expiresAt });
     },
     clearLocal: () => lru.clear(),
   };

@@ -55,11 +55,18 @@ export function createBullmqLogTransport(options: BullmqLogTransportOptions): De
   const spill = createSpillFile(options.spillPath);
   const workerConnections = options.sinks.map(() => createWorkerConnection(options.redisUrl));
 
-  const queues = options.sinks.map((sink) => {
-    const q = new Queue<LogBatch>(`${queueName}-${sink.name}`, { connection: producer.client, prefix: options.prefix, skipWaitingForReady: true });
-    q.on('error', () => undefined);
-    return q;
-  });
+  // BullMQ checks the server version when a queue is built, which fails on a connection without an
+  // offline queue that is not yet connected: queues are therefore built on first readiness.
+  let queues: Queue<LogBatch>[] | undefined;
+  function readyQueues(): Queue<LogBatch>[] | undefined {
+    if (!producer.healthy()) return undefined;
+    queues ??= options.sinks.map((sink) => {
+      const q = new Queue<LogBatch>(`${queueName}-${sink.name}`, { connection: producer.client, prefix: options.prefix });
+      q.on('error', () => undefined);
+      return q;
+    });
+    return queues;
+  }
   const workers = options.sinks.map((sink, i) => {
     const w = new Worker<LogBatch>(
       `${queueName}-${sink.name}`,
@@ -83,9 +90,11 @@ export function createBullmqLogTransport(options: BullmqLogTransportOptions): De
   });
 
   async function add(batch: LogBatch): Promise<void> {
+    const qs = readyQueues();
+    if (!qs) throw new Error('redis unavailable');
     await withTimeout(
       Promise.all(
-        queues.map((q) =>
+        qs.map((q) =>
           q.add('batch', batch, {
             jobId: batch.id,
             attempts: ATTEMPTS,
@@ -129,8 +138,10 @@ export function createBullmqLogTransport(options: BullmqLogTransportOptions): De
 
   async function depth(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
+    const qs = readyQueues();
+    if (!qs) throw new Error('redis unavailable');
     await Promise.all(
-      queues.map(async (q, i) => {
+      qs.map(async (q, i) => {
         const c = await withTimeout(q.getJobCounts('waiting', 'active', 'delayed', 'prioritized'), addTimeout);
         const n = Object.values(c).reduce((a, b) => a + b, 0);
         out[options.sinks[i].name] = n;
@@ -167,7 +178,7 @@ export function createBullmqLogTransport(options: BullmqLogTransportOptions): De
       await replayRunning;
       // Bounded: closing against a dead Redis must not hang shutdown.
       await Promise.all(workers.map((w) => withTimeout(w.close(), 5000).catch(() => undefined)));
-      await Promise.all(queues.map((q) => withTimeout(q.close(), 5000).catch(() => undefined)));
+      await Promise.all((queues ?? []).map((q) => withTimeout(q.close(), 5000).catch(() => undefined)));
       producer.client.disconnect();
       for (const c of workerConnections) c.disconnect();
       for (const s of options.sinks) await s.close?.();

@@ -1,7 +1,7 @@
 // Schedules policy git pulls: a BullMQ job scheduler across replicas, or a timer in one process.
 import { Queue, Worker } from 'bullmq';
 import { silentLogger, type Logger } from '../hooks/index.js';
-import { createProducerConnection, createWorkerConnection } from './redis-connection.js';
+import { createWorkerConnection } from './redis-connection.js';
 
 export interface GitPullSchedulerOptions {
   /** Omit for a single process: a plain timer runs the pull. */
@@ -41,9 +41,10 @@ export async function startGitPullScheduler(options: GitPullSchedulerOptions): P
     return { stop: async () => clearInterval(timer) };
   }
   const name = options.queueName ?? 'policy-git';
-  const producer = createProducerConnection(options.redisUrl);
+  // Not latency critical: a connection that waits for Redis rather than failing fast.
+  const producer = createWorkerConnection(options.redisUrl);
   const workerConnection = createWorkerConnection(options.redisUrl);
-  const queue = new Queue(name, { connection: producer.client, prefix: options.prefix ?? 'bull' });
+  const queue = new Queue(name, { connection: producer, prefix: options.prefix ?? 'bull' });
   queue.on('error', () => undefined);
   await queue.upsertJobScheduler(SCHEDULER_ID, { every: options.intervalMs }, { name: 'pull', opts: { removeOnComplete: 100, removeOnFail: 100 } });
   const worker = new Worker(name, run, { connection: workerConnection, prefix: options.prefix ?? 'bull', concurrency: 1 });
@@ -52,7 +53,7 @@ export async function startGitPullScheduler(options: GitPullSchedulerOptions): P
     async stop() {
       await worker.close().catch(() => undefined);
       await queue.close().catch(() => undefined);
-      producer.client.disconnect();
+      producer.disconnect();
       workerConnection.disconnect();
     },
   };

@@ -7,7 +7,7 @@ import { createRegoPolicyEngine, type EvaluablePolicy, type PolicyEngine, type P
 import { silentLogger, noopMetrics, type Logger, type MetricsHooks } from '../hooks/index.js';
 import type { SharedStore } from '../store/index.js';
 import type { LoadedPolicy } from './loader.js';
-import { bundleFromLoad, parseBundle, stageBundle, type PolicyBundle } from './policy-bundle.js';
+import { bundleFromLoad, parseBundle, stageBundle } from './policy-bundle.js';
 import { watchPolicyDir, type PolicyWatcher } from './watch.js';
 
 /** The compiled form reload needs: evaluation plus the policies' own unit tests. */
@@ -62,6 +62,7 @@ export interface PolicyReloaderOptions {
   watch?: boolean;
   watchMode?: 'auto' | 'watch' | 'poll';
   debounceMs?: number;
+  pollIntervalMs?: number;
   /** Where bundles from other replicas are written before loading. Default: OS temp dir. */
   stagingDir?: string;
   metrics?: MetricsHooks;
@@ -89,7 +90,6 @@ interface Served {
   engine: PolicyEngine;
   modules: string[];
   loadedAt: string;
-  bundle?: PolicyBundle;
 }
 
 const BUNDLE_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -145,7 +145,7 @@ export function createPolicyReloader(options: PolicyReloaderOptions): PolicyRelo
     if (cluster) metrics.set('mcp_authz_policy_revision_matches_cluster', cluster.revision === served?.engine.revision ? 1 : 0);
   }
 
-  /** The pipeline shared by local and cluster reloads; returns the accepted bundle source dir. */
+  /** The pipeline shared by local and cluster reloads: load → compile → test → swap. */
   async function attempt(dir: string, source: ReloadAttempt['source'], gitCommit?: string): Promise<{ attempt: ReloadAttempt; loaded?: LoadedPolicy }> {
     const at = new Date().toISOString();
     let loaded: LoadedPolicy;
@@ -269,7 +269,9 @@ export function createPolicyReloader(options: PolicyReloaderOptions): PolicyRelo
           onChange: () => void reloadLocal(),
           ...(options.debounceMs !== undefined ? { debounceMs: options.debounceMs } : {}),
           ...(options.watchMode !== undefined ? { mode: options.watchMode } : {}),
+          ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
         });
+        await watcher.ready;
       }
     },
     async stop() {

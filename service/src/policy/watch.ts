@@ -15,6 +15,8 @@ export interface PolicyWatchOptions {
 
 export interface PolicyWatcher {
   readonly mode: 'watch' | 'poll';
+  /** Resolves once changes from now on are noticed (polling has its first fingerprint). */
+  readonly ready: Promise<void>;
   close(): void;
 }
 
@@ -74,6 +76,7 @@ export function watchPolicyDir(options: PolicyWatchOptions): PolicyWatcher {
     const w = watcher;
     return {
       mode: 'watch',
+      ready: Promise.resolve(),
       close() {
         closed = true;
         if (timer) clearTimeout(timer);
@@ -95,11 +98,12 @@ export function watchPolicyDir(options: PolicyWatchOptions): PolicyWatcher {
       polling = false;
     }
   };
-  void poll();
+  const ready = poll();
   const interval = setInterval(() => void poll(), options.pollIntervalMs ?? 1000);
   interval.unref();
   return {
     mode: 'poll',
+    ready,
     close() {
       closed = true;
       clearInterval(interval);

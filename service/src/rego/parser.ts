@@ -407,13 +407,18 @@ class Parser {
           this.pos++;
           return scalarTerm(null, loc);
         }
-        if (KEYWORDS.has(t.text)) this.fail('unexpected keyword');
+        if (KEYWORDS.has(t.text) && !(t.text === 'contains' && this.is('(', this.peek()) && !this.peek().ws)) this.fail('unexpected keyword');
         this.pos++;
         return varTerm(t.text, loc);
       case 'punct':
         if (t.text === '(') {
           this.pos++;
-          const inner = this.parseTermIn();
+          let inner = this.parseTermIn();
+          if (this.accept(',')) {
+            const value = this.parseTermRelation(false);
+            this.expect('in');
+            inner = call('internal.member_3', [inner, value, this.parseTermRelation(false)], inner.loc);
+          }
           this.expect(')');
           return inner;
         }

@@ -6,3 +6,4 @@ export type { Lru } from './lru.js';
 export { createMemoryStore } from './memory-store.js';
 export { createRedisStore } from './redis-store.js';
 export { createLru } from './lru.js';
+export { reportStoreHealth } from './health-report.js';

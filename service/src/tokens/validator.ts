@@ -2,7 +2,7 @@
 // verifies it (JWT) or asks the server's one opaque-token issuer (RFC 7662), then checks that the
 // server trusts that issuer and that `aud` names the server. Invalid tokens are results, not throws.
 import { createHash } from 'node:crypto';
-import { decodeJwt } from 'jose';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { AuthzConfig, ServerConfig } from '../config/types.js';
 import type { Registry } from '../config/registry.js';
 import { TokenError, type InvalidReason } from './errors.js';
@@ -66,15 +66,21 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
+// Dots decide the shape: two make a JWS (anything else with two dots is broken, not opaque), four a JWE.
 function classify(token: string): TokenKind {
-  if (JWS.test(token)) return 'jwt';
-  if (JWE.test(token)) throw new TokenError('unsupported_token', 'encrypted tokens are not supported');
+  const dots = token.split('.').length - 1;
+  if (dots === 2) {
+    if (JWS.test(token)) return 'jwt';
+    throw new TokenError('malformed', 'not a well-formed JWT');
+  }
+  if (dots === 4 && JWE.test(token)) throw new TokenError('unsupported_token', 'encrypted tokens are not supported');
   if (OPAQUE.test(token)) return 'opaque';
   throw new TokenError('malformed', 'not a bearer token');
 }
 
 function unverifiedClaims(token: string): { iss?: string; jti?: string } {
   try {
+    decodeProtectedHeader(token);
     const payload = decodeJwt(token);
     return { iss: typeof payload.iss === 'string' ? payload.iss : undefined, jti: typeof payload.jti === 'string' ? payload.jti : undefined };
   } catch {

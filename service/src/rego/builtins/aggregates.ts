@@ -1,5 +1,5 @@
-// Builtins of the "aggregates" category: count, sum, product, max, min, sort and membership (`in`).
-import { compareValues, isArray, isNumber, isObject, isSet, objectEntries, objectGet, objectSize, typeName, valuesEqual, type RegoNumber, type Value } from '../value.js';
+// Builtins of the "aggregates" category: count, sum, product, max, min and sort.
+import { compareValues, isArray, isNumber, isObject, isSet, objectSize, typeName, type RegoNumber, type Value } from '../value.js';
 import { addNumbers, mulNumbers } from './arithmetic.js';
 import { BuiltinError, operandError, type BuiltinDecl, type TypeSpec } from './types.js';
 
@@ -50,26 +50,6 @@ function extreme(name: string, v: Value, sign: 1 | -1): Value | undefined {
   return best;
 }
 
-function member([x, collection]: Value[]): Value {
-  if (isSet(collection)) return collection.has(x);
-  if (isArray(collection)) return collection.some((y) => valuesEqual(x, y));
-  if (isObject(collection)) return objectEntries(collection).some(([, y]) => valuesEqual(x, y));
-  return false;
-}
-
-function memberWithKey([key, value, collection]: Value[]): Value {
-  if (isSet(collection)) return collection.has(key) && valuesEqual(key, value);
-  if (isArray(collection)) {
-    if (typeof key !== 'number' || !Number.isInteger(key)) return false;
-    return key >= 0 && key < collection.length && valuesEqual(collection[key], value);
-  }
-  if (isObject(collection)) {
-    const found = objectGet(collection, key);
-    return found !== undefined && valuesEqual(found, value);
-  }
-  return false;
-}
-
 export const aggregatesBuiltins: readonly BuiltinDecl[] = [
   {
     name: 'count',
@@ -82,7 +62,4 @@ export const aggregatesBuiltins: readonly BuiltinDecl[] = [
   { name: 'max', args: [COLLECTION], result: 'any', impl: ([v]) => extreme('max', v, 1) },
   { name: 'min', args: [COLLECTION], result: 'any', impl: ([v]) => extreme('min', v, -1) },
   { name: 'sort', args: [COLLECTION], result: { array: 'any' }, impl: ([v]) => [...elements('sort', v)].sort(compareValues) },
-  // The `in` operator: `x in xs` and `k, v in xs`.
-  { name: 'internal.member', args: ['any', 'any'], result: 'boolean', impl: member },
-  { name: 'internal.member_2', args: ['any', 'any', 'any'], result: 'boolean', impl: memberWithKey },
 ];

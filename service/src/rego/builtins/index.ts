@@ -19,6 +19,7 @@ import { timeBuiltins } from './time.js';
 import { netBuiltins } from './net.js';
 import { cryptoBuiltins } from './crypto.js';
 import { jwtBuiltins } from './jwt.js';
+import { internalBuiltins } from './internal.js';
 
 const CATEGORIES: readonly (readonly BuiltinDecl[])[] = [
   stringsBuiltins,
@@ -40,6 +41,7 @@ const CATEGORIES: readonly (readonly BuiltinDecl[])[] = [
   netBuiltins,
   cryptoBuiltins,
   jwtBuiltins,
+  internalBuiltins,
 ];
 
 function buildRegistry(): ReadonlyMap<string, BuiltinDecl> {

@@ -8,6 +8,11 @@ function fail(): never {
   throw new PatchFailure();
 }
 
+/** A looked-up value that must exist (null is a value, unlike undefined). */
+function present(v: Value | undefined): Value {
+  return v === undefined ? fail() : v;
+}
+
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
 /** JSON pointer ("/a/0", leading slashes trimmed, ~1 and ~0 unescaped) or an array of segments. */
@@ -34,7 +39,7 @@ function arrayIndex(length: number, key: Value): number {
 }
 
 function childAt(v: Value, key: Value): Value {
-  if (isObject(v)) return objectGet(v, key) ?? fail();
+  if (isObject(v)) return present(objectGet(v, key));
   if (isSet(v)) return v.has(key) ? key : fail();
   if (isArray(v)) {
     const i = arrayIndex(v.length, key);
@@ -95,7 +100,7 @@ function remove(doc: Value | undefined, path: Value[]): Value | undefined {
 
 function attribute(op: Value, name: string): Value {
   if (!isObject(op)) return fail();
-  return objectGet(op, name) ?? fail();
+  return present(objectGet(op, name));
 }
 
 function applyOne(doc: Value | undefined, op: Value): Value | undefined {

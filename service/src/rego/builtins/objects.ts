@@ -56,8 +56,9 @@ function find(v: Value, path: Value[]): Value | undefined {
 function objectGetBuiltin([o, key, fallback]: Value[]): Value {
   const obj = objectOperand('object.get', o, 1);
   // A non-array key is one key; an array key is a path, the empty path naming the object itself.
-  if (!isArray(key)) return objectGet(obj, key) ?? fallback;
-  return find(obj, key) ?? fallback;
+  // A null value is found, not missing: only undefined falls back to the default.
+  const found = isArray(key) ? find(obj, key) : objectGet(obj, key);
+  return found === undefined ? fallback : found;
 }
 
 // ---- object.union / object.union_n -----------------------------------------------------------

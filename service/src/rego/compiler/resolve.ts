@@ -165,8 +165,8 @@ class Resolver {
       case 'scalar':
         return t;
       default:
-        this.env.errors.add('rego_compile_error', `cannot assign to ${t.type}`, t.loc);
-        return t;
+        if (checkAssigned) this.env.errors.add('rego_compile_error', `cannot assign to ${t.type}`, t.loc);
+        return this.term(t);
     }
   }
 

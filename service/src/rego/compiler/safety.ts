@@ -10,6 +10,8 @@ export interface SafetyContext {
   displayName(v: string): string;
   /** True when a call passes one more argument than its function takes (the last one is an output). */
   isOutputCall(call: Extract<Term, { type: 'call' }>): boolean;
+  /** True when a term names a builtin or user function (a `with` replacement). */
+  isFunction(t: Term): boolean;
   /** Bound vars before each expression, recorded for code generation. */
   boundBefore: WeakMap<Expr, Set<string>>;
 }
@@ -181,7 +183,7 @@ class BodyChecker {
 
   /** Output vars of an expression given B, or undefined when it cannot run yet. */
   outputs(e: Expr, B: Set<string>): Set<string> | undefined {
-    for (const w of e.with) if (!this.evaluable(w.value, B)) return undefined;
+    for (const w of e.with) if (!this.ctx.isFunction(w.value) && !this.evaluable(w.value, B)) return undefined;
     let outs: Set<string> | undefined;
     switch (e.kind) {
       case 'term': {
@@ -302,7 +304,7 @@ class BodyChecker {
       case 'some':
         break;
     }
-    for (const w of e.with) visit(w.value);
+    for (const w of e.with) if (!this.ctx.isFunction(w.value)) visit(w.value);
   }
 
   private reportUnsafe(exprs: Expr[], B: Set<string>): void {
@@ -361,7 +363,7 @@ function walkExprTerms(e: Expr, fn: (t: Term) => void): void {
     case 'some':
       break;
   }
-  for (const w of e.with) visit(w.value);
+  for (const w of e.with) if (w.value.type !== 'var') visit(w.value);
 }
 
 function walkExprVars(e: Expr, into: Set<string>): void {
@@ -382,7 +384,7 @@ export function checkHeadVars(ctx: SafetyContext, terms: Term[], bound: Set<stri
   for (const t of terms) {
     const n: Need = { needs: new Set(), outs: new Set() };
     checker.value(t, bound, n);
-    for (const v of [...n.needs, ...n.outs]) if (!bound.has(v)) checker.unsafe(v, t);
+    for (const v of n.needs) if (!bound.has(v) && !n.outs.has(v)) checker.unsafe(v, t);
     checker.nested({ kind: 'term', term: t, negated: false, with: [], loc: t.loc }, bound, new Set());
   }
 }

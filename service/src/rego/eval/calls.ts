@@ -29,10 +29,7 @@ export function resolveCallee(ctx: { root: DataNode; builtins: ReadonlyMap<strin
 /** Number of declared arguments, or undefined for variadic/unknown functions. */
 export function arityOf(c: Callee): number | undefined {
   if (c.kind === 'builtin') return c.decl.variadic ? undefined : c.decl.args.length;
-  if (c.kind === 'func') {
-    const rule = c.node.rules[0] ?? c.node.defaultRule;
-    return rule?.arity;
-  }
+  if (c.kind === 'func') return c.node.arity;
   return undefined;
 }
 
@@ -48,12 +45,21 @@ export function callBuiltin(s: EvalState, decl: BuiltinDecl, args: Value[], loc:
   }
 }
 
-function callMock(s: EvalState, m: Mock, args: Value[], loc: RegoLocation): Value | undefined {
+function callMock(s: EvalState, name: string, m: Mock, args: Value[], loc: RegoLocation): Value | undefined {
   switch (m.kind) {
     case 'value':
       return m.value;
-    case 'node':
-      return callFunction(s, m.node, args, loc);
+    case 'node': {
+      // Inside the replacement, the replaced function means the original again.
+      const saved = s.mocks;
+      s.mocks = new Map(saved);
+      s.mocks.delete(name);
+      try {
+        return callFunction(s, m.node, args, loc);
+      } finally {
+        s.mocks = saved;
+      }
+    }
     case 'builtin':
       return callBuiltin(s, m.decl, args, loc);
   }
@@ -68,7 +74,7 @@ function invoker(callee: Callee, loc: RegoLocation): Invoke {
     return (s, args) => {
       if (s.mocks !== undefined) {
         const m = s.mocks.get(name);
-        if (m) return callMock(s, m, args, loc);
+        if (m) return callMock(s, name, m, args, loc);
       }
       return callBuiltin(s, decl, args, loc);
     };
@@ -78,7 +84,7 @@ function invoker(callee: Callee, loc: RegoLocation): Invoke {
     return (s, args) => {
       if (s.mocks !== undefined) {
         const m = s.mocks.get(name);
-        if (m) return callMock(s, m, args, loc);
+        if (m) return callMock(s, name, m, args, loc);
       }
       return callFunction(s, node, args, loc);
     };

@@ -14,19 +14,15 @@ const STOP: K = () => true;
 
 /** Compiles a body into one goal ending in `final`; returns the vars bound after it. */
 export function compileBody(ctx: CodegenContext, body: Body, B: Set<string>, final: Goal): { goal: Goal; bound: Set<string> } {
-  const befores: Set<string>[] = [];
-  let cur = new Set(B);
-  for (const e of body) {
-    const recorded = ctx.boundBefore.get(e);
-    const b = new Set([...cur, ...(recorded ?? [])]);
-    befores.push(b);
-    const probe = new Set(b);
-    compileExpr(ctx, e, probe, DONE);
-    cur = probe;
+  const befores = body.map((e) => new Set([...B, ...(ctx.boundBefore.get(e) ?? [])]));
+  let bound = new Set(B);
+  if (body.length > 0) {
+    bound = new Set(befores[body.length - 1]);
+    compileExpr(ctx, body[body.length - 1], bound, DONE);
   }
   let next = final;
   for (let i = body.length - 1; i >= 0; i--) next = compileExpr(ctx, body[i], new Set(befores[i]), next);
-  return { goal: next, bound: cur };
+  return { goal: next, bound };
 }
 
 function withStep(e: Expr, g: Goal): Goal {
@@ -208,8 +204,17 @@ function setPath(base: Value | undefined, path: Value[], v: Value): Value {
 }
 
 function compileModifier(ctx: CodegenContext, w: WithModifier, B: Set<string>): Apply {
-  const value = compileTerm(ctx, w.value, B);
-  const getValue = (s: EvalState, f: Frame): Value | undefined => (value.get ? value.get(s, f) : undefined);
+  const replacement = resolveCallee(ctx, w.value);
+  const value = replacement.kind === 'unknown' ? compileTerm(ctx, w.value, B) : { gen: () => false };
+  const getValue = (s: EvalState, f: Frame): Value | undefined => {
+    if ('get' in value && value.get) return value.get(s, f);
+    let out: Value | undefined;
+    value.gen(s, f, (v) => {
+      out = v;
+      return true;
+    });
+    return out;
+  };
   const t = w.target;
   const head = t.type === 'ref' ? t.head : t;
   const path = t.type === 'ref' ? t.path.map((p) => (p.type === 'scalar' ? (p.value as Value) : null)) : [];
@@ -232,7 +237,6 @@ function compileModifier(ctx: CodegenContext, w: WithModifier, B: Set<string>): 
     };
   }
   const callee = resolveCallee(ctx, t);
-  const replacement = resolveCallee(ctx, w.value);
   let mock: Mock | undefined;
   if (replacement.kind === 'builtin') mock = { kind: 'builtin', decl: replacement.decl };
   else if (replacement.kind === 'func') mock = { kind: 'node', node: replacement.node };

@@ -90,7 +90,45 @@ export function genAll(terms: CTerm[], build: (vals: Value[], s: EvalState) => V
   };
 }
 
-type Step = { kind: 'get'; get: Get } | { kind: 'bind'; slot: number } | { kind: 'gen'; gen: Gen };
+type Step = { kind: 'get'; get: Get } | { kind: 'bind'; slot: number } | { kind: 'gen'; gen: Gen } | { kind: 'match'; pattern: DynPattern };
+
+/** A pattern matched at run time against keys (ref steps like `s[[1, x]]`). */
+type DynPattern = { kind: 'bind'; slot: number } | { kind: 'eq'; get: Get } | { kind: 'array'; items: DynPattern[] } | { kind: 'object'; keys: Get[]; values: DynPattern[] };
+
+function compileDynPattern(ctx: CodegenContext, t: Term, B: Set<string>): DynPattern {
+  if (t.type === 'var' && !isRoot(t.name) && !B.has(t.name)) {
+    B.add(t.name);
+    return { kind: 'bind', slot: slotOf(ctx, t.name) };
+  }
+  if (t.type === 'array' && hasUnbound(t, B)) return { kind: 'array', items: t.items.map((x) => compileDynPattern(ctx, x, B)) };
+  if (t.type === 'object' && hasUnbound(t, B)) {
+    return { kind: 'object', keys: t.entries.map(([k]) => compileTerm(ctx, k, B).get ?? (() => undefined)), values: t.entries.map(([, v]) => compileDynPattern(ctx, v, B)) };
+  }
+  const c = compileTerm(ctx, t, B);
+  return { kind: 'eq', get: c.get ?? (() => undefined) };
+}
+
+function matchDyn(p: DynPattern, v: Value, s: EvalState, f: Frame, trail: number[]): boolean {
+  switch (p.kind) {
+    case 'bind':
+      if (f[p.slot] !== undefined) return valuesEqual(f[p.slot]!, v);
+      f[p.slot] = v;
+      trail.push(p.slot);
+      return true;
+    case 'eq': {
+      const w = p.get(s, f);
+      return w !== undefined && valuesEqual(w, v);
+    }
+    case 'array':
+      return Array.isArray(v) && v.length === p.items.length && p.items.every((x, i) => matchDyn(x, v[i], s, f, trail));
+    case 'object':
+      return p.keys.every((kg, i) => {
+        const k = kg(s, f);
+        const x = k === undefined ? undefined : lookup(v, k);
+        return x !== undefined && matchDyn(p.values[i], x, s, f, trail);
+      });
+  }
+}
 
 function compileSteps(ctx: CodegenContext, path: Term[], B: Set<string>): Step[] {
   return path.map((p): Step => {
@@ -98,6 +136,7 @@ function compileSteps(ctx: CodegenContext, path: Term[], B: Set<string>): Step[]
       B.add(p.name);
       return { kind: 'bind', slot: slotOf(ctx, p.name) };
     }
+    if ((p.type === 'array' || p.type === 'object') && hasUnbound(p, B)) return { kind: 'match', pattern: compileDynPattern(ctx, p, B) };
     const c = compileTerm(ctx, p, B);
     return c.get ? { kind: 'get', get: c.get } : { kind: 'gen', gen: c.gen };
   });
@@ -139,6 +178,16 @@ function navigate(steps: Step[], from: number, base: CTerm): CTerm {
           const x = lookup(v, key);
           return x === undefined ? false : walk(s, f, x, i + 1, k);
         });
+      case 'match': {
+        const trail: number[] = [];
+        return enumerate(v, (key, x) => {
+          let r = false;
+          if (matchDyn(st.pattern, key, s, f, trail)) r = walk(s, f, x, i + 1, k);
+          for (const slot of trail) f[slot] = undefined;
+          trail.length = 0;
+          return r;
+        });
+      }
       case 'bind': {
         const slot = st.slot;
         if (f[slot] !== undefined) {

@@ -54,6 +54,8 @@ export interface DataNode {
   rules: CompiledRule[];
   defaultRule?: CompiledRule;
   index?: RuleIndex;
+  /** Number of arguments (function nodes). */
+  arity?: number;
 }
 
 export function newNode(name: string, path: Value[], base: Value | undefined): DataNode {
@@ -93,10 +95,11 @@ function evalComplete(s: EvalState, node: DataNode): Value | undefined {
   let result: Value | undefined;
   for (const rule of candidates(s, node)) {
     runChain(s, rule, undefined, (c, f) => {
-      const v = c.value!.get ? c.value!.get(s, f) : firstValue(s, f, c.value!);
-      if (v === undefined) return false;
-      if (result === undefined) result = v;
-      else if (!valuesEqual(result, v)) throw new RegoError('eval_conflict_error', completeConflict(node), c.loc);
+      c.value!.gen(s, f, (v) => {
+        if (result === undefined) result = v;
+        else if (!valuesEqual(result, v)) throw new RegoError('eval_conflict_error', completeConflict(node), c.loc);
+        return false;
+      });
       return c.constant;
     });
   }
@@ -214,10 +217,11 @@ export function callFunction(s: EvalState, node: DataNode, args: Value[], loc: R
   try {
     for (const rule of node.rules) {
       runChain(s, rule, args, (c, f) => {
-        const v = c.value ? (c.value.get ? c.value.get(s, f) : firstValue(s, f, c.value)) : true;
-        if (v === undefined) return false;
-        if (result === undefined) result = v;
-        else if (!valuesEqual(result, v)) throw new RegoError('eval_conflict_error', functionConflict(node), c.loc);
+        c.value!.gen(s, f, (v) => {
+          if (result === undefined) result = v;
+          else if (!valuesEqual(result, v)) throw new RegoError('eval_conflict_error', functionConflict(node), c.loc);
+          return false;
+        });
         return false;
       });
     }
@@ -265,16 +269,23 @@ function nodeBaseless(): Value | undefined {
   return undefined;
 }
 
+/** Base documents come from JSON: a numeric key also finds the same key written as a string. */
+function baseLookup(v: Value, key: Value): Value | undefined {
+  const x = lookup(v, key);
+  if (x !== undefined || (typeof key !== 'number' && typeof key !== 'bigint') || Array.isArray(v)) return x;
+  return lookup(v, String(key));
+}
+
 /** Looks a path up from a node: follows children, then evaluates the node reached and navigates. */
 export function lookupPath(s: EvalState, node: DataNode, path: Value[], from: number): Value | undefined {
   let cur = node;
   let i = from;
   while (i < path.length) {
     if (cur.kind !== 'none') break;
-    const child = cur.children.get(keyOf(path[i]));
+    const child = cur.children.get(keyOf(path[i])) ?? (typeof path[i] === 'number' ? cur.children.get(String(path[i])) : undefined);
     if (!child) {
       let v = cur.base;
-      for (; i < path.length && v !== undefined; i++) v = lookup(v, path[i]);
+      for (; i < path.length && v !== undefined; i++) v = baseLookup(v, path[i]);
       return v;
     }
     cur = child;

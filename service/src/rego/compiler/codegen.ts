@@ -1,0 +1,131 @@
+// Compiler stage "codegen": turns checked rules into closures on their tree nodes and builds rule indexes.
+import type { Body, Expr, Term } from '../ast.js';
+import { scalarTerm, walkTerm } from '../ast.js';
+import type { BuiltinDecl } from '../builtins/types.js';
+import type { Value } from '../value.js';
+import { type CodegenContext, tempSlot } from '../eval/context.js';
+import { compileBody, DONE } from '../eval/exprs.js';
+import { compilePattern, compileTerm, type Matcher } from '../eval/terms.js';
+import type { CompiledClause, CompiledRule, DataNode, Get, Goal } from '../eval/tree.js';
+import { keyOf } from '../eval/values.js';
+import type { Clause } from './resolve.js';
+import type { PlacedRule } from './tree-build.js';
+
+export interface CodegenShared {
+  root: DataNode;
+  builtins: ReadonlyMap<string, BuiltinDecl>;
+  boundBefore: WeakMap<Expr, Set<string>>;
+}
+
+function newContext(shared: CodegenShared): CodegenContext {
+  return { ...shared, slots: new Map(), nslots: 0 };
+}
+
+function isConstant(t: Term): boolean {
+  let ok = true;
+  walkTerm(t, (x) => {
+    if (x.type === 'var' || x.type === 'ref' || x.type === 'call' || x.type === 'arraycomp' || x.type === 'setcomp' || x.type === 'objectcomp') ok = false;
+    return ok;
+  });
+  return ok;
+}
+
+function compileClause(shared: CodegenShared, clause: Clause, suffix: Term[]): CompiledClause {
+  const ctx = newContext(shared);
+  const B = new Set<string>();
+  const args = clause.args ?? [];
+  const argsSlot = tempSlot(ctx);
+  let bodyGoal: Goal = DONE;
+  const matchers: Matcher[] = [];
+  args.forEach((a, i) => {
+    const next: Goal = i === args.length - 1 ? (s, f, k) => bodyGoal(s, f, k) : (s, f, k) => matchers[i + 1](s, f, k, (f[argsSlot] as Value[])[i + 1]);
+    matchers.push(compilePattern(ctx, a, B, next));
+  });
+  const { goal, bound } = compileBody(ctx, clause.body, B, DONE);
+  bodyGoal = goal;
+  const valueTerm = clause.value ?? scalarTerm(true, clause.loc);
+  const value = compileTerm(ctx, valueTerm, new Set(bound));
+  const suffixTerms = suffix.map((t) => compileTerm(ctx, t, new Set(bound)));
+  const first = matchers[0];
+  return {
+    get nslots() {
+      return ctx.nslots;
+    },
+    run: (s, f, argv, k) => {
+      if (!argv || !first) return goal(s, f, k);
+      f[argsSlot] = argv;
+      return first(s, f, k, argv[0]);
+    },
+    value,
+    constant: isConstant(valueTerm),
+    suffix: suffixTerms,
+    loc: clause.loc,
+  };
+}
+
+/** `ref == constant` (or `=`) at the top of a body, with a ground input ref: the index key candidate. */
+function indexCondition(body: Body): { ref: Term; key: string; value: Value } | undefined {
+  for (const e of body) {
+    if (e.negated || e.with.length > 0) continue;
+    let a: Term | undefined;
+    let b: Term | undefined;
+    if (e.kind === 'term' && e.term.type === 'call' && e.term.fn.type === 'var' && e.term.fn.name === 'equal' && e.term.args.length === 2) [a, b] = e.term.args;
+    else if (e.kind === 'unify') [a, b] = [e.left, e.right];
+    if (!a || !b) continue;
+    if (a.type === 'scalar') [a, b] = [b, a];
+    if (b.type !== 'scalar' || a.type !== 'ref' || a.head.type !== 'var' || a.head.name !== 'input') continue;
+    if (!a.path.every((p) => p.type === 'scalar')) continue;
+    return { ref: a, key: a.path.map((p) => keyOf((p as { value: Value }).value)).join('\u0001'), value: b.value as Value };
+  }
+  return undefined;
+}
+
+function buildIndex(shared: CodegenShared, node: DataNode, placed: PlacedRule[]): void {
+  const rules = node.rules;
+  if (rules.length < 4) return;
+  const conds = placed.map((p) => (p.resolved.clauses.length === 1 ? indexCondition(p.resolved.clauses[0].body) : undefined));
+  const counts = new Map<string, number>();
+  for (const c of conds) if (c) counts.set(c.key, (counts.get(c.key) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [k, n] of counts) if (n >= 2 && (!best || n > counts.get(best)!)) best = k;
+  if (!best) return;
+  let refTerm: Term | undefined;
+  const rest: CompiledRule[] = [];
+  const keyed = new Map<string, CompiledRule[]>();
+  conds.forEach((c, i) => {
+    if (c && c.key === best) {
+      refTerm = c.ref;
+      const k = keyOf(c.value);
+      const list = keyed.get(k) ?? [];
+      list.push(rules[i]);
+      keyed.set(k, list);
+    } else rest.push(rules[i]);
+  });
+  const byKey = new Map<string, CompiledRule[]>();
+  for (const [k, list] of keyed) byKey.set(k, [...list, ...rest].sort((x, y) => x.order - y.order));
+  const get: Get | undefined = compileTerm(newContext(shared), refTerm!, new Set()).get;
+  if (!get) return;
+  node.index = { ref: get, byKey, rest };
+}
+
+/** Compiles every placed rule onto its node, then indexes nodes with many rules. */
+export function generate(shared: CodegenShared, placed: PlacedRule[]): void {
+  const byNode = new Map<DataNode, PlacedRule[]>();
+  placed.forEach((p, order) => {
+    const rule: CompiledRule = {
+      kind: p.resolved.rule.kind,
+      order,
+      arity: p.resolved.rule.head.args?.length,
+      clauses: p.resolved.clauses.map((c) => compileClause(shared, c, p.suffix)),
+      loc: p.resolved.rule.loc,
+    };
+    if (p.resolved.rule.isDefault) p.node.defaultRule = rule;
+    else {
+      p.node.rules.push(rule);
+      const list = byNode.get(p.node) ?? [];
+      list.push(p);
+      byNode.set(p.node, list);
+    }
+  });
+  for (const [node, list] of byNode) buildIndex(shared, node, list);
+}

@@ -1,0 +1,201 @@
+// End to end: the real service (real Redis, reference policies, a test issuer), the example MCP server
+// protected by the SDK, and the official MCP client. Skips itself while the service has no decisions route.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import type { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { AUTHZ_DENIED_CODE, AUTHZ_UNAVAILABLE_CODE } from '@mcp-authz/sdk';
+import { startIdentityProvider } from '../support/identity-provider.js';
+import { startExample } from '../sdk/support/example-harness.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `mcp-authz-test:${process.env.MCP_AUTHZ_TEST_RUN ?? 'local'}:sdk-e2e:`;
+const secret = randomBytes(24).toString('hex');
+const otherResource = 'https://github.example.test/mcp';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(url: string, child: ChildProcess): Promise<boolean> {
+  for (let i = 0; i < 150 && child.exitCode === null; i++) {
+    const ok = await fetch(`${url}/readyz`).then((res) => res.ok, () => false);
+    if (ok) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+const idp = await startIdentityProvider({ alg: 'RS256' });
+const serviceUrl = `http://127.0.0.1:${await freePort()}`;
+const example = await startExample({
+  url: serviceUrl, clientId: 'files-mcp', clientSecret: secret, server: 'files', timeoutMs: 1500, retries: 1,
+  authorizationServers: [idp.issuer], scopesSupported: ['mcp:read', 'mcp:write', 'mcp:admin'], scope: ['mcp:read'],
+});
+const workDir = mkdtempSync(join(tmpdir(), 'mcp-authz-sdk-e2e-'));
+writeFileSync(join(workDir, 'authz.config.yaml'), `redis:\n  url: ${redisUrl}\n  key_prefix: "${prefix}"\nlogging:\n  level: warn\n`);
+let serviceLog = '';
+const service = spawn(process.execPath, [join(root, 'service/bin/mcp-authz.mjs'), 'serve'], {
+  cwd: root,
+  env: {
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: new URL(serviceUrl).port,
+    AUTHZ_CONFIG: join(workDir, 'authz.config.yaml'),
+    POLICY_DIR: join(root, 'policies'),
+    AUTHZ_JWT_ISSUER: idp.issuer,
+    AUTHZ_JWT_JWKS_URI: idp.jwksUri,
+    AUTHZ_JWT_ALGORITHMS: 'RS256',
+    AUTHZ_SERVERS: `files=${example.resource},github=${otherResource}`,
+    AUTHZ_CLIENTS: `files-mcp:${secret}:files`,
+  },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+service.stdout!.on('data', (chunk: Buffer) => (serviceLog += chunk.toString()));
+service.stderr!.on('data', (chunk: Buffer) => (serviceLog += chunk.toString()));
+
+// The decisions route is built separately; until it is wired into the service this suite skips.
+let notReady: string | false = false;
+let skip: string | false = false;
+if (!(await waitReady(serviceUrl, service))) {
+  notReady = skip = `service did not become ready: ${serviceLog.slice(-500)}`;
+} else {
+  const probe = await fetch(`${serviceUrl}/v1/decisions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`files-mcp:${secret}`).toString('base64')}` },
+    body: JSON.stringify({ token: 'x', server: 'files', action: { method: 'tools/list', tool: 'read_file' } }),
+  });
+  if (probe.status === 404) skip = 'POST /v1/decisions is not wired into the service yet';
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+const sign = (claims: Record<string, unknown>) => idp.sign({ aud: example.resource, ...claims });
+const tokens = {
+  alice: await sign({ sub: 'alice', scope: 'mcp:read mcp:write' }),
+  bob: await sign({ sub: 'bob', roles: ['viewer'] }),
+  carol: await sign({ sub: 'carol', scope: 'mcp:read', roles: ['admin'] }),
+  expired: await sign({ sub: 'alice', scope: 'mcp:read', iat: now() - 7200, exp: now() - 3600 }),
+  other: await idp.sign({ sub: 'alice', scope: 'mcp:read mcp:write', aud: otherResource }),
+};
+const names = (entries: { name: string }[]) => entries.map((entry) => entry.name).sort();
+
+async function decisionRequests(): Promise<number> {
+  const text = await (await fetch(`${serviceUrl}/metrics`)).text();
+  return text.split('\n')
+    .filter((line) => line.startsWith('mcp_authz_http_requests_total{') && line.includes('route="/v1/decisions"'))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
+after(async () => {
+  if (service.exitCode === null) service.kill();
+  await example.close();
+  await idp.close();
+  rmSync(workDir, { recursive: true, force: true });
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+});
+
+// Token-only requests go through the service's introspection, which exists already.
+describe('SDK token checks against the real service', { skip: notReady }, () => {
+  test('no token → 401 with resource_metadata', async () => {
+    const res = await example.post({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    assert.equal(res.status, 401);
+    assert.match(res.headers.get('www-authenticate') ?? '', /resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp"/);
+  });
+
+  test('a valid token initializes the MCP session', async () => {
+    const alice = await example.connect(tokens.alice);
+    assert.deepEqual(await alice.ping(), {});
+  });
+
+  for (const which of ['expired', 'other'] as const) {
+    test(`${which === 'other' ? 'a token minted for another MCP server' : 'an expired token'} → 401 on token-only requests`, async () => {
+      const res = await example.post({ jsonrpc: '2.0', id: 2, method: 'ping' }, tokens[which]);
+      assert.equal(res.status, 401);
+      assert.match(res.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+    });
+  }
+});
+
+describe('SDK decisions against the real service', { skip }, () => {
+  test('tools/list differs for two users with different claims', async () => {
+    const alice = await example.connect(tokens.alice);
+    const bob = await example.connect(tokens.bob);
+    assert.deepEqual(names((await alice.listTools()).tools), ['list_directory', 'move_file', 'read_file', 'write_file']);
+    assert.deepEqual(names((await bob.listTools()).tools), ['list_directory', 'read_file']);
+  });
+
+  test('a permitted call runs; a denied call does not run and returns the documented error', async () => {
+    const alice = await example.connect(tokens.alice);
+    await alice.callTool({ name: 'write_file', arguments: { path: '/workspace/e2e.txt', content: 'hello' } });
+    assert.equal(example.store.files.get('/workspace/e2e.txt'), 'hello');
+    const bob = await example.connect(tokens.bob);
+    await assert.rejects(bob.callTool({ name: 'write_file', arguments: { path: '/workspace/bob.txt', content: 'x' } }), (error: McpError) => {
+      assert.equal(error.code, AUTHZ_DENIED_CODE);
+      assert.ok((error.data as { reasons: string[] }).reasons.length > 0);
+      return true;
+    });
+    assert.equal(example.store.files.has('/workspace/bob.txt'), false);
+    await assert.rejects(alice.callTool({ name: 'write_file', arguments: { path: '/etc/passwd', content: 'x' } }), { code: AUTHZ_DENIED_CODE });
+    assert.equal(example.store.files.has('/etc/passwd'), false);
+  });
+
+  for (const which of ['expired', 'other'] as const) {
+    test(`${which === 'other' ? 'a token minted for another MCP server' : 'an expired token'} → 401 on tools/call`, async () => {
+      const call = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'read_file', arguments: { path: '/workspace/README.md' } } };
+      const res = await example.post(call, tokens[which]);
+      assert.equal(res.status, 401);
+      assert.match(res.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+    });
+  }
+
+  test('missing scope → 403 with scope=', async () => {
+    const backups = example.store.backups.length;
+    const res = await example.post({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'run_backup', arguments: {} } }, tokens.carol);
+    assert.equal(res.status, 403);
+    assert.match(res.headers.get('www-authenticate') ?? '', /error="insufficient_scope".*scope="mcp:admin"/);
+    assert.equal(example.store.backups.length, backups);
+  });
+
+  test('N identical calls within the TTL make one decision request (counted by the service)', async () => {
+    const alice = await example.connect(tokens.alice);
+    const before = await decisionRequests();
+    for (let i = 0; i < 5; i++) await alice.callTool({ name: 'read_file', arguments: { path: '/srv/shared/handbook.md' } });
+    assert.equal(await decisionRequests() - before, 1);
+  });
+
+  test('service down → fail closed with a clear error, no tool runs', async () => {
+    const alice = await example.connect(tokens.alice);
+    service.kill();
+    await new Promise((resolve) => service.once('exit', resolve));
+    example.authz.client.clearCache();
+    const res = await example.post({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'write_file', arguments: { path: '/workspace/down.txt', content: 'x' } } }, tokens.alice);
+    assert.equal(res.status, 503);
+    assert.equal(((await res.json()) as { error: { code: number } }).error.code, AUTHZ_UNAVAILABLE_CODE);
+    await assert.rejects(alice.callTool({ name: 'write_file', arguments: { path: '/workspace/down.txt', content: 'x' } }), /Authorization service unavailable/);
+    assert.equal(example.store.files.has('/workspace/down.txt'), false);
+  });
+});

@@ -1,0 +1,295 @@
+// Token validation against real JWKS, discovery and introspection endpoints: key rotation, an
+// endpoint that goes down, discovery-only issuers, static keys, opaque tokens, typ and scopes.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { exportSPKI, importJWK, type CryptoKey } from 'jose';
+import { createRegistry } from '../../service/src/config/registry.js';
+import { resolveConfig } from '../../service/src/config/load.js';
+import type { ServerConfig } from '../../service/src/config/types.js';
+import { createTokenValidator, type TokenObserver, type TokenValidator } from '../../service/src/tokens/index.js';
+import { startIdentityProvider, type IdentityProvider } from '../support/identity-provider.js';
+
+const RESOURCE = 'https://mcp.test/mcp';
+
+interface Harness {
+  validator: TokenValidator;
+  server: ServerConfig;
+  advance(seconds: number): void;
+  events: { fetches: { ok: boolean; source: string }[]; outcomes: string[] };
+}
+
+function harness(raw: Record<string, unknown>): Harness {
+  const config = resolveConfig({ cache: { token_max_ttl_seconds: 0 }, ...raw });
+  const registry = createRegistry(config);
+  let offset = 0;
+  const events: Harness['events'] = { fetches: [], outcomes: [] };
+  const observer: TokenObserver = {
+    onKeyFetch: (e) => events.fetches.push({ ok: e.ok, source: e.source }),
+    onValidation: (e) => events.outcomes.push(e.outcome),
+  };
+  const validator = createTokenValidator({ config, registry, observer, now: () => Date.now() + offset * 1000 });
+  return { validator, server: config.servers[0]!, advance: (s) => { offset += s; }, events };
+}
+
+async function reason(h: Harness, token: string): Promise<string> {
+  const r = await h.validator.validateForServer(token, h.server);
+  return r.valid ? 'valid' : r.reason;
+}
+
+describe('JWKS rotation', () => {
+  test('a new kid is accepted after a refetch; a removed kid is rejected once the set is refreshed', async () => {
+    const idp = await startIdentityProvider({ alg: 'ES256' });
+    try {
+      const h = harness({
+        tokens: { jwks: { cooldown_seconds: 0, cache_max_age_seconds: 60 } },
+        issuers: [{ issuer: idp.issuer, jwks_uri: idp.jwksUri }],
+        servers: [{ id: 's', resource: RESOURCE }],
+      });
+      const oldKid = idp.keys[0]!.kid;
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE })), 'valid');
+      assert.equal(idp.hits.get('/jwks'), 1);
+
+      const fresh = await idp.addKey();
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE }, { kid: fresh.kid })), 'valid');
+      assert.equal(idp.hits.get('/jwks'), 2, 'the unknown kid caused one refetch');
+
+      idp.removeKey(oldKid);
+      h.advance(61);
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE }, { kid: fresh.kid })), 'valid');
+      const before = idp.hits.get('/jwks');
+      const oldKey = await startIdentityProvider({ alg: 'ES256' });
+      await oldKey.close();
+      // A token signed with the removed key: its kid is gone from the refreshed set.
+      idp.keys.push({ ...idp.keys[0]!, kid: oldKid });
+      const token = await idp.sign({ aud: RESOURCE }, { kid: oldKid });
+      idp.removeKey(oldKid);
+      assert.equal(await reason(h, token), 'unknown_key');
+      assert.ok(idp.hits.get('/jwks')! > before!);
+    } finally {
+      await idp.close();
+    }
+  });
+
+  test('unknown kids refetch at most once per cooldown', async () => {
+    const idp = await startIdentityProvider({ alg: 'RS256' });
+    try {
+      const h = harness({
+        tokens: { jwks: { cooldown_seconds: 30 } },
+        issuers: [{ issuer: idp.issuer, jwks_uri: idp.jwksUri }],
+        servers: [{ id: 's', resource: RESOURCE }],
+      });
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE })), 'valid');
+      h.advance(31);
+      const ghost = await startIdentityProvider({ alg: 'RS256' });
+      const forged = await ghost.sign({ iss: idp.issuer, aud: RESOURCE }, { kid: 'ghost' });
+      await ghost.close();
+      assert.equal(await reason(h, forged), 'unknown_key');
+      assert.equal(await reason(h, forged), 'unknown_key');
+      assert.equal(await reason(h, forged), 'unknown_key');
+      assert.equal(idp.hits.get('/jwks'), 2, 'one initial fetch and one refetch for the unknown kid');
+    } finally {
+      await idp.close();
+    }
+  });
+});
+
+describe('JWKS endpoint down', () => {
+  test('the last good key set serves within the staleness bound, not beyond it', async () => {
+    const idp = await startIdentityProvider({ alg: 'EdDSA' });
+    try {
+      const h = harness({
+        tokens: { jwks: { cooldown_seconds: 0, cache_max_age_seconds: 60, max_staleness_seconds: 600 } },
+        issuers: [{ issuer: idp.issuer, jwks_uri: idp.jwksUri }],
+        servers: [{ id: 's', resource: RESOURCE }],
+      });
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE })), 'valid');
+      idp.down = true;
+      h.advance(120);
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE })), 'valid');
+      assert.equal(h.validator.keyStatus()[idp.issuer]!.state, 'stale');
+      assert.ok(h.events.fetches.some((f) => !f.ok), 'the failed refetch was reported');
+      h.advance(600);
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE })), 'keys_unavailable');
+      assert.equal(h.validator.keyStatus()[idp.issuer]!.state, 'unavailable');
+      idp.down = false;
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE })), 'valid');
+      assert.equal(h.validator.keyStatus()[idp.issuer]!.state, 'fresh');
+    } finally {
+      await idp.close();
+    }
+  });
+
+  test('an issuer whose keys never loaded is keys_unavailable', async () => {
+    const idp = await startIdentityProvider({ alg: 'RS256' });
+    try {
+      idp.down = true;
+      const h = harness({ issuers: [{ issuer: idp.issuer, jwks_uri: idp.jwksUri }], servers: [{ id: 's', resource: RESOURCE }] });
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE })), 'keys_unavailable');
+    } finally {
+      await idp.close();
+    }
+  });
+});
+
+describe('discovery', () => {
+  test('OpenID Connect discovery from the issuer URL alone', async () => {
+    const idp = await startIdentityProvider({ alg: 'ES256', discovery: 'oidc' });
+    try {
+      const h = harness({ issuers: [{ issuer: idp.issuer }], servers: [{ id: 's', resource: RESOURCE }] });
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE })), 'valid');
+      assert.equal(idp.hits.get('/.well-known/openid-configuration'), 1);
+      assert.equal(h.validator.keyStatus()[idp.issuer]!.source, 'discovery');
+    } finally {
+      await idp.close();
+    }
+  });
+
+  test('RFC 8414 metadata for an issuer with a path', async () => {
+    const idp = await startIdentityProvider({ alg: 'RS256', discovery: 'oauth', path: '/tenant-1' });
+    try {
+      const h = harness({ issuers: [{ issuer: idp.issuer }], servers: [{ id: 's', resource: RESOURCE }] });
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE })), 'valid');
+      assert.equal(idp.hits.get('/.well-known/oauth-authorization-server/tenant-1'), 1);
+    } finally {
+      await idp.close();
+    }
+  });
+
+  test('metadata naming another issuer is refused', async () => {
+    const idp = await startIdentityProvider({ alg: 'RS256', discovery: 'oidc' });
+    try {
+      const h = harness({
+        issuers: [{ issuer: `${idp.issuer}/other`, discovery_url: `${idp.issuer}/.well-known/openid-configuration` }],
+        servers: [{ id: 's', resource: RESOURCE }],
+      });
+      assert.equal(await reason(h, await idp.sign({ iss: `${idp.issuer}/other`, aud: RESOURCE })), 'keys_unavailable');
+    } finally {
+      await idp.close();
+    }
+  });
+});
+
+describe('static keys and claims', () => {
+  test('a PEM public key and an inline JWK set', async () => {
+    const idp = await startIdentityProvider({ alg: 'RS256' });
+    try {
+      const key = idp.keys[0]!;
+      const pem = await exportSPKI(await importJWK(key.publicJwk, 'RS256', { extractable: true }) as CryptoKey);
+      const ec = await idp.addKey('ES256');
+      const h = harness({
+        issuers: [{ issuer: idp.issuer, pem_keys: [{ pem, alg: 'RS256', kid: key.kid }], jwks: { keys: [ec.publicJwk] } }],
+        servers: [{ id: 's', resource: RESOURCE }],
+      });
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE }, { kid: key.kid })), 'valid');
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE }, { kid: ec.kid })), 'valid');
+      assert.equal(idp.hits.get('/jwks'), undefined, 'static keys are never fetched');
+    } finally {
+      await idp.close();
+    }
+  });
+
+  test('required_typ at+jwt refuses a plain JWT', async () => {
+    const idp = await startIdentityProvider({ alg: 'RS256' });
+    try {
+      const h = harness({ issuers: [{ issuer: idp.issuer, jwks_uri: idp.jwksUri, required_typ: 'at+jwt' }], servers: [{ id: 's', resource: RESOURCE }] });
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE })), 'wrong_type');
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE }, { header: { typ: 'at+jwt' } })), 'valid');
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE }, { header: { typ: 'application/at+jwt' } })), 'valid');
+    } finally {
+      await idp.close();
+    }
+  });
+
+  test('clock tolerance applies to exp', async () => {
+    const idp = await startIdentityProvider({ alg: 'RS256' });
+    try {
+      const h = harness({ issuers: [{ issuer: idp.issuer, jwks_uri: idp.jwksUri, clock_tolerance: 60 }], servers: [{ id: 's', resource: RESOURCE }] });
+      const now = Math.floor(Date.now() / 1000);
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE, exp: now - 30 })), 'valid');
+      assert.equal(await reason(h, await idp.sign({ aud: RESOURCE, exp: now - 120 })), 'expired');
+    } finally {
+      await idp.close();
+    }
+  });
+
+  test('scopes, client id and subject are read out of the claims', async () => {
+    const idp = await startIdentityProvider({ alg: 'RS256' });
+    try {
+      const h = harness({ issuers: [{ issuer: idp.issuer, jwks_uri: idp.jwksUri }], servers: [{ id: 's', resource: RESOURCE }] });
+      const r = await h.validator.validateForServer(await idp.sign({ aud: RESOURCE, sub: 'bob', scp: ['x', 'y'], azp: 'ide' }), h.server);
+      assert.ok(r.valid);
+      assert.deepEqual(r.token.scopes, ['x', 'y']);
+      assert.equal(r.token.clientId, 'ide');
+      assert.equal(r.token.sub, 'bob');
+      assert.equal(r.token.kind, 'jwt');
+      assert.match(r.token.tokenHash, /^[0-9a-f]{64}$/);
+    } finally {
+      await idp.close();
+    }
+  });
+});
+
+describe('opaque tokens', () => {
+  async function opaqueSetup(): Promise<{ as: IdentityProvider; bystander: IdentityProvider; h: Harness }> {
+    const as = await startIdentityProvider({ introspectionClient: { id: 'authz', secret: 's3cret' }, discovery: 'oidc' });
+    const bystander = await startIdentityProvider({ introspectionClient: { id: 'authz', secret: 's3cret' } });
+    const h = harness({
+      cache: { token_max_ttl_seconds: 300 },
+      issuers: [
+        { issuer: as.issuer, introspection: { client_id: 'authz', client_secret: 's3cret' } },
+        { issuer: bystander.issuer, introspection: { endpoint: bystander.introspectionEndpoint, client_id: 'authz', client_secret: 's3cret' } },
+      ],
+      servers: [{ id: 's', resource: RESOURCE, opaque_token_issuer: as.issuer }],
+    });
+    return { as, bystander, h };
+  }
+
+  test('go to the server\'s one designated authorization server, and the answer is cached', async () => {
+    const { as, bystander, h } = await opaqueSetup();
+    try {
+      const exp = Math.floor(Date.now() / 1000) + 600;
+      as.opaqueTokens.set('opaque-abc', { sub: 'carol', scope: 'mcp:read', client_id: 'agent', aud: RESOURCE, exp });
+      const first = await h.validator.validateForServer('opaque-abc', h.server);
+      assert.ok(first.valid);
+      assert.equal(first.token.kind, 'opaque');
+      assert.equal(first.token.sub, 'carol');
+      assert.deepEqual(first.token.scopes, ['mcp:read']);
+      const second = await h.validator.validateForServer('opaque-abc', h.server);
+      assert.ok(second.valid && second.cached);
+      assert.equal(as.hits.get('/introspect'), 1);
+      assert.equal(bystander.hits.get('/introspect'), undefined, 'no other authorization server is asked');
+      h.advance(601);
+      assert.equal(await reason(h, 'opaque-abc'), 'expired', 'the cached answer does not outlive exp');
+    } finally {
+      await as.close();
+      await bystander.close();
+    }
+  });
+
+  test('inactive, foreign audience, and an unreachable server are all invalid', async () => {
+    const { as, bystander, h } = await opaqueSetup();
+    try {
+      assert.equal(await reason(h, 'never-issued'), 'inactive');
+      as.opaqueTokens.set('for-elsewhere', { aud: 'https://elsewhere.test' });
+      assert.equal(await reason(h, 'for-elsewhere'), 'audience_mismatch');
+      as.down = true;
+      assert.equal(await reason(h, 'some-token'), 'introspection_failed');
+    } finally {
+      await as.close();
+      await bystander.close();
+    }
+  });
+});
+
+test('the observer sees every outcome', async () => {
+  const idp = await startIdentityProvider({ alg: 'RS256' });
+  try {
+    const h = harness({ issuers: [{ issuer: idp.issuer, jwks_uri: idp.jwksUri }], servers: [{ id: 's', resource: RESOURCE }] });
+    await reason(h, await idp.sign({ aud: RESOURCE }));
+    await reason(h, 'x'.repeat(20_000));
+    assert.deepEqual(h.events.outcomes, ['valid', 'too_large']);
+    assert.deepEqual(h.events.fetches, [{ ok: true, source: 'jwks' }]);
+  } finally {
+    await idp.close();
+  }
+});
