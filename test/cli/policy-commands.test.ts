@@ -125,11 +125,17 @@ describe('mcp-authz check', () => {
   test('every compile error is printed with its location, source line and caret', () => {
     const r = run('check', `${fixtures}/bad-compile`);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /bad-compile\/p\.rego:3:\d+: rego_unsafe_var_error: .*\bx\b/);
-    assert.match(r.stderr, /bad-compile\/p\.rego:8:\d+: rego_type_error: .*no_such_function/);
-    assert.match(r.stderr, /\n\s*unsafe contains x if \{\n\s*\^/);
+    assert.match(r.stderr, /bad-compile\/p\.rego:3:\d+: rego_unsafe_var_error: var x is unsafe\n\s*unsafe contains x if \{\n\s*\^/);
+    assert.match(r.stderr, /bad-compile\/p\.rego:8:\d+: rego_unsafe_var_error: var z is unsafe/);
     assert.match(r.stderr, /2 errors occurred/);
     assertNoStack(r.stderr);
+  });
+
+  test('an unknown function is a located type error', () => {
+    const r = run('check', `${fixtures}/bad-function`);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /bad-function\/p\.rego:4:\d+: rego_type_error: undefined function no_such_function/);
+    assert.match(r.stderr, /1 error occurred/);
   });
 
   test('a syntax error is located with a caret', () => {

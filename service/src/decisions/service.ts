@@ -92,7 +92,8 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     }
     const key = cache.keyFor({ tokenHash: v.tokenHash, serverId: server.id, action, context, revision: engine.revision });
     const r = await cache.getOrEvaluate(key, v.subject.exp, run);
-    const ttl = Math.max(0, Math.floor((r.expiresAt - now()) / 1000));
+    // Rounded: a fresh entry reports its full ttl even when a millisecond has passed.
+    const ttl = Math.max(0, Math.round((r.expiresAt - now()) / 1000));
     return { decision: r.value, revision: engine.revision, ttl, cacheHit: r.source !== 'computed' };
   }
 

@@ -178,8 +178,20 @@ class Parser {
   private parseRuleBody(loc: Loc): Body {
     if (this.accept('if')) {
       if (this.is('{')) {
+        const start = this.pos;
         this.pos++;
-        return this.parseBody('}');
+        try {
+          return this.parseBody('}');
+        } catch (e) {
+          // `if {k: v | ...}` is a one-expression body holding an object comprehension.
+          if (!(e instanceof ParseError)) throw e;
+          this.pos = start;
+          try {
+            return [this.parseLiteral()];
+          } catch {
+            throw e;
+          }
+        }
       }
       return [this.parseLiteral()];
     }
@@ -226,8 +238,12 @@ class Parser {
         this.pos++;
         const value = this.parseTermRelation(false);
         this.expect('in');
-        const coll = this.parseTermRelation(false);
-        kind = { kind: 'term', term: call('internal.member_3', [left, value, coll], left.loc) };
+        let term = call('internal.member_3', [left, value, this.parseTermRelation(false)], left.loc);
+        while (this.is('in') && !this.tok.nl) {
+          this.pos++;
+          term = call('internal.member_2', [term, this.parseTermRelation(false)], left.loc);
+        }
+        kind = { kind: 'term', term };
       } else if (this.is(':=') || this.is('=')) {
         const assign = this.tok.text === ':=';
         this.pos++;

@@ -128,6 +128,16 @@ describe('rego builtins: jwt', () => {
     assert.equal(typeof (got[1] as Record<string, Value>).big, 'bigint');
   });
 
+  test('io.jwt.decode refuses absurdly nested claims with a builtin error, not a stack overflow', () => {
+    const deep = `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const raw = `${b64url('{"alg":"HS256"}')}.${b64url(deep)}.AA`;
+    assert.throws(() => BUILTINS.get('io.jwt.decode')?.impl([raw], ctx), (e: unknown) => {
+      assert.ok(e instanceof BuiltinError);
+      assert.equal(e.message, 'io.jwt.decode: invalid JSON: exceeded max depth');
+      return true;
+    });
+  });
+
   test('io.jwt.encode_sign output verifies, for every algorithm family', () => {
     const encode = BUILTINS.get('io.jwt.encode_sign');
     assert.ok(encode);

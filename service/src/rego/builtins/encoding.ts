@@ -27,7 +27,8 @@ function decodeBase64(s: string, url: boolean): { bytes: Buffer } | { error: str
   let bad = -1;
   if (!alphabet.test(body)) {
     for (let i = 0; i < body.length; i++) if (!alphabet.test(body[i])) { bad = i; break; }
-  } else if (clean.length % 4 !== 0 || body.length % 4 === 1) bad = Math.min(clean.length, body.length);
+  } else if (clean.length % 4 !== 0) bad = clean.length - (clean.length % 4);
+  else if (body.length % 4 === 1) bad = body.length;
   if (bad >= 0) return { error: `illegal base64 data at input byte ${bad}` };
   return { bytes: Buffer.from(body, url ? 'base64url' : 'base64') };
 }

@@ -83,8 +83,11 @@ export function base64UrlEncode(b: Buffer): string {
 
 // ---- JSON decoding ------------------------------------------------------------------------------
 
-/** Go's encoding/json nesting limit. */
-const MAX_DEPTH = 10000;
+/**
+ * Nesting limit. Go's encoding/json allows 10000 levels; values that deep overflow the JS stack in
+ * later recursive steps (comparison, serialisation), so untrusted token contents stop at 1000.
+ */
+const MAX_DEPTH = 1000;
 
 // Sticky patterns, matched in place so that long inputs are scanned once. JSON forbids raw control characters in strings.
 // eslint-disable-next-line no-control-regex

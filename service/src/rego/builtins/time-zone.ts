@@ -68,11 +68,15 @@ export function loadZone(name: string): Zone | undefined {
   } else {
     // Go only loads IANA names; Intl would also take offsets such as "+05:30".
     if (!/^[A-Za-z]/.test(name)) return undefined;
+    let resolved: string;
     try {
       zone = createIntlZone(name, name);
+      resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
     } catch {
       return undefined;
     }
+    // Go reads zone files by exact name; Intl matches names case-insensitively.
+    if (resolved !== name && resolved.toLowerCase() === name.toLowerCase()) return undefined;
   }
   zones.set(name, zone);
   return zone;

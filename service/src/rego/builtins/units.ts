@@ -135,7 +135,7 @@ function parseBytes(args: Value[]): Value {
   const split = extractNumAndUnit(s);
   if (!split) throw builtinError(name, 'exponent too large');
   const [num, unit] = split;
-  if (num === '') throw builtinError(name, 'no amount provided');
+  if (num === '') throw builtinError(name, 'no byte amount provided');
   const m = /^([kmgtpe])(i?)b?$/.exec(unit);
   if (unit !== '' && !m) throw builtinError(name, `byte unit ${unit} not recognized`);
   const multiplier = !m ? 1n : (m[2] ? BINARY_UNITS : DECIMAL_UNITS)[m[1]];

@@ -45,19 +45,21 @@ export function callBuiltin(s: EvalState, decl: BuiltinDecl, args: Value[], loc:
   }
 }
 
-function callMock(s: EvalState, name: string, m: Mock, args: Value[], loc: RegoLocation): Value | undefined {
+function callMock(s: EvalState, m: Mock, args: Value[], loc: RegoLocation): Value | undefined {
   switch (m.kind) {
     case 'value':
       return m.value;
     case 'node': {
-      // Inside the replacement, the replaced function means the original again.
+      // A replacement runs unmocked: it may call the original and never reaches another mock.
       const saved = s.mocks;
-      s.mocks = new Map(saved);
-      s.mocks.delete(name);
+      const memo = s.memo;
+      s.mocks = undefined;
+      s.memo = new Map();
       try {
         return callFunction(s, m.node, args, loc);
       } finally {
         s.mocks = saved;
+        s.memo = memo;
       }
     }
     case 'builtin':
@@ -74,7 +76,7 @@ function invoker(callee: Callee, loc: RegoLocation): Invoke {
     return (s, args) => {
       if (s.mocks !== undefined) {
         const m = s.mocks.get(name);
-        if (m) return callMock(s, name, m, args, loc);
+        if (m) return callMock(s, m, args, loc);
       }
       return callBuiltin(s, decl, args, loc);
     };
@@ -84,7 +86,7 @@ function invoker(callee: Callee, loc: RegoLocation): Invoke {
     return (s, args) => {
       if (s.mocks !== undefined) {
         const m = s.mocks.get(name);
-        if (m) return callMock(s, name, m, args, loc);
+        if (m) return callMock(s, m, args, loc);
       }
       return callFunction(s, node, args, loc);
     };

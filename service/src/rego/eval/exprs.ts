@@ -134,12 +134,13 @@ function compileUnify(ctx: CodegenContext, a: Term, b: Term, B: Set<string>, nex
 
 function compilePairMatcher(ctx: CodegenContext, key: Term | undefined, value: Term, B: Set<string>, next: Goal): (s: EvalState, f: Frame, k: K, kv: Value, vv: Value) => boolean {
   const tmp = tempSlot(ctx);
-  let mv: Matcher | undefined;
-  const afterKey: Goal = (s, f, k) => mv!(s, f, k, f[tmp]!);
+  const holder: { mv?: Matcher } = {};
+  const afterKey: Goal = (s, f, k) => holder.mv!(s, f, k, f[tmp]!);
   const mk = key ? compilePattern(ctx, key, B, afterKey) : undefined;
-  mv = compilePattern(ctx, value, B, next);
+  const mv = compilePattern(ctx, value, B, next);
+  holder.mv = mv;
   return (s, f, k, kv, vv) => {
-    if (!mk) return mv!(s, f, k, vv);
+    if (!mk) return mv(s, f, k, vv);
     const saved = f[tmp];
     f[tmp] = vv;
     const r = mk(s, f, k, kv);

@@ -41,17 +41,18 @@ export class ObjectBuilder {
 
   /** Sets path → value; leaves of multi-value rules are sets. */
   put(path: Value[], value: Value, multi: boolean, loc: RegoLocation, conflict: string): void {
-    let node: ObjectBuilder = this;
+    let entries = this.entries;
     for (let i = 0; i < path.length - 1; i++) {
       const k = keyOf(path[i]);
-      const cur = node.entries.get(k);
+      const cur = entries.get(k);
       if (cur === undefined) {
         const child = new ObjectBuilder();
-        node.entries.set(k, [path[i], child]);
-        node = child;
-      } else if (cur[1] instanceof ObjectBuilder) node = cur[1];
+        entries.set(k, [path[i], child]);
+        entries = child.entries;
+      } else if (cur[1] instanceof ObjectBuilder) entries = cur[1].entries;
       else throw new RegoError('eval_conflict_error', conflict, loc);
     }
+    const node = { entries };
     const last = path[path.length - 1];
     const k = keyOf(last);
     const cur = node.entries.get(k);
