@@ -56,8 +56,16 @@ describe('compiler errors', () => {
     assert.equal(errs[0].message, 'var x assigned above');
   });
 
+  test('declaring a var after using it is a compile error', () => {
+    const errs = errorsOf('package t\np if {\n  x == 1\n  x := 1\n}\n');
+    assert.deepEqual(
+      errs.map((e) => [e.code, e.message, e.location?.row]),
+      [['rego_compile_error', 'var x referenced above', 4]],
+    );
+  });
+
   test('body expressions are reordered for safety', () => {
-    const policy = compilePolicy({ modules: [{ path: 'c.rego', source: 'package t\np := y if {\n  y == 2\n  y := x + 1\n  x := 1\n}\n' }] });
+    const policy = compilePolicy({ modules: [{ path: 'c.rego', source: 'package t\np := y if {\n  y == 2\n  y = x + 1\n  x = 1\n}\n' }] });
     assert.equal(policy.evalRef('data.t.p'), 2);
   });
 });

@@ -48,14 +48,14 @@ describe('evaluator', () => {
 
   test('functions with else and multiple definitions', () => {
     const p = policyOf('package t\nf(x) := "small" if x < 10\nelse := "big"\ng(1) := "one"\ng(2) := "two"\n');
-    assert.equal(p.evalRef('data.t.f(3)' as string), undefined === 0 ? 0 : p.evalQuery('x := data.t.f(3)')[0].bindings.x);
+    assert.equal(p.evalQuery('x := data.t.f(3)')[0].bindings.x, 'small');
     assert.equal(p.evalQuery('x := data.t.f(30)')[0].bindings.x, 'big');
     assert.equal(p.evalQuery('x := data.t.g(2)')[0].bindings.x, 'two');
     assert.deepEqual(p.evalQuery('x := data.t.g(3)'), []);
   });
 
   test('every, not, some-in and in', () => {
-    const p = policyOf('package t\nall_pos if every x in input.xs { x > 0 }\nnone_neg if not any_neg\nany_neg if some x in input.xs; x < 0\nhas2 := 2 in input.xs\n');
+    const p = policyOf('package t\nall_pos if every x in input.xs { x > 0 }\nnone_neg if not any_neg\nany_neg if { some x in input.xs; x < 0 }\nhas2 := 2 in input.xs\n');
     assert.equal(p.evalRef('data.t.all_pos', { input: { xs: [1, 2] } }), true);
     assert.equal(p.evalRef('data.t.all_pos', { input: { xs: [1, -2] } }), undefined);
     assert.equal(p.evalRef('data.t.none_neg', { input: { xs: [1, 2] } }), true);
@@ -63,7 +63,7 @@ describe('evaluator', () => {
   });
 
   test('with replaces input, data and functions for one expression only', () => {
-    const p = policyOf('package t\nq := input.x\nd := data.cfg.v\nf(x) := x\nwi := [a, b] if { a := q with input.x as 5; b := q }\nwd := d with data.cfg.v as 9\nwf := f(1) with f as 7\n', { cfg: { v: 1 } });
+    const p = policyOf('package t\nq := input.x\nd := data.cfg.v\nf(x) := x\nwi := [a, b] if { a := q with input.x as 5; b := q }\nwd := x if x := d with data.cfg.v as 9\nwf := x if x := f(1) with f as 7\n', { cfg: { v: 1 } });
     assert.deepEqual(p.evalRef('data.t.wi', { input: { x: 1 } }), [5, 1]);
     assert.equal(p.evalRef('data.t.wd'), 9);
     assert.equal(p.evalRef('data.t.wf'), 7);

@@ -14,7 +14,7 @@ export type Term =
   | { type: 'arraycomp'; term: Term; body: Body; loc: Loc }
   | { type: 'setcomp'; term: Term; body: Body; loc: Loc }
   | { type: 'objectcomp'; key: Term; value: Term; body: Body; loc: Loc }
-  | { type: 'call'; fn: Term; args: Term[]; loc: Loc };
+  | { type: 'call'; fn: Term; args: Term[]; loc: Loc; /** An operator: always the builtin, never a rule. */ infix?: boolean };
 
 export type TermOf<K extends Term['type']> = Extract<Term, { type: K }>;
 

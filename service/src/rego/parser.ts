@@ -506,7 +506,7 @@ function call(name: string, args: Term[], loc: Loc): Term {
     parts.length === 1
       ? varTerm(name, loc)
       : { type: 'ref', head: varTerm(parts[0], loc), path: parts.slice(1).map((p) => scalarTerm(p, loc)), loc };
-  return { type: 'call', fn, args, loc };
+  return { type: 'call', fn, args, loc, infix: true };
 }
 
 function appendRef(t: Term, key: Term): Term {

@@ -28,14 +28,11 @@ function parseInt64(s: string): bigint | undefined {
 }
 
 function parse(version: string): Version | undefined {
-  let rest = version.startsWith('v') ? version.slice(1) : version;
-  let meta: string;
-  [rest, meta] = cut(rest, '+');
+  const [withPre, meta] = cut(version.startsWith('v') ? version.slice(1) : version, '+');
   if (meta !== '' && !META_IDENTIFIER.test(meta)) return undefined;
-  let pre: string;
-  [rest, pre] = cut(rest, '-');
+  const [core, pre] = cut(withPre, '-');
   if (pre !== '' && !META_IDENTIFIER.test(pre)) return undefined;
-  const parts = rest.split('.');
+  const parts = core.split('.');
   if (parts.length !== 3) return undefined;
   const [major, minor, patch] = parts.map(parseInt64);
   if (major === undefined || minor === undefined || patch === undefined) return undefined;

@@ -40,6 +40,7 @@ export function safetyContext(st: { root: DataNode; builtins: ReadonlyMap<string
   return {
     errors: st.errors,
     boundBefore: st.boundBefore,
+    reported: new Set(),
     displayName: (v) => names.get(v) ?? v,
     isFunction: (t) => (t.type === 'var' || t.type === 'ref') && resolveCallee(st, t).kind !== 'unknown',
     isOutputCall: (call) => {

@@ -34,6 +34,8 @@ export const GENERATED = '$';
 class Scopes {
   private readonly stack: Map<string, string>[] = [new Map()];
   readonly names = new Map<string, string>();
+  /** Names used as free (unification) vars so far. */
+  readonly free = new Set<string>();
   private n = 0;
 
   constructor(private readonly prefix: string) {}
@@ -106,6 +108,7 @@ class Resolver {
         if (local) return varTerm(local, t.loc);
         const g = this.global(t.name, t.loc);
         if (g) return { ...g, loc: t.loc };
+        this.scopes.free.add(t.name);
         return t;
       }
       case 'ref': {
@@ -134,7 +137,7 @@ class Resolver {
         return { type: 'objectcomp', key, value, body, loc: t.loc };
       }
       case 'call':
-        return { type: 'call', fn: this.callee(t.fn), args: t.args.map((a) => this.term(a)), loc: t.loc };
+        return { type: 'call', fn: t.infix ? t.fn : this.callee(t.fn), args: t.args.map((a) => this.term(a)), loc: t.loc, infix: t.infix };
     }
   }
 
@@ -157,6 +160,7 @@ class Resolver {
       case 'var':
         if (t.name === '_') return varTerm(this.scopes.wildcard(), t.loc);
         if (checkAssigned && this.scopes.declaredHere(t.name)) this.env.errors.add('rego_compile_error', `var ${t.name} assigned above`, t.loc);
+        else if (checkAssigned && this.scopes.free.has(t.name)) this.env.errors.add('rego_compile_error', `var ${t.name} referenced above`, t.loc);
         return varTerm(this.scopes.declare(t.name), t.loc);
       case 'array':
         return { type: 'array', items: t.items.map((x) => this.declarePattern(x, checkAssigned)), loc: t.loc };
@@ -259,6 +263,7 @@ export function resolveModules(modules: Module[], errors: ErrorList): ResolvedRu
       const sources: Clause[] = [{ args: rule.head.args, body: rule.body, value: rule.head.value, loc: rule.loc }];
       for (const e of rule.elses) sources.push({ args: rule.head.args, body: e.body, value: e.value ?? scalarTerm(true, e.loc), loc: e.loc });
       sources.forEach((src, i) => {
+        scopes.free.clear();
         scopes.push();
         const r = new Resolver(env, scopes);
         const args = src.args?.map((a) => r.declarePattern(a, false));

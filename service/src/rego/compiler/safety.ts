@@ -12,6 +12,8 @@ export interface SafetyContext {
   isOutputCall(call: Extract<Term, { type: 'call' }>): boolean;
   /** True when a term names a builtin or user function (a `with` replacement). */
   isFunction(t: Term): boolean;
+  /** Vars already reported unsafe (one error per var). */
+  reported: Set<string>;
   /** Bound vars before each expression, recorded for code generation. */
   boundBefore: WeakMap<Expr, Set<string>>;
 }
@@ -321,6 +323,8 @@ class BodyChecker {
   }
 
   unsafe(v: string, at: Term): void {
+    if (this.ctx.reported.has(v)) return;
+    this.ctx.reported.add(v);
     let loc = at.loc;
     walkTerm(at, (x) => {
       if (x.type === 'var' && x.name === v) {
