@@ -83,9 +83,20 @@ function quoteChar(ch: string): string {
   return "'" + q.slice(1, -1) + "'";
 }
 
+/**
+ * Deepest nesting accepted. Go allows 10000, but this recursive reader (and every recursive walk
+ * of the value afterwards) must stay well inside the JS stack, so documents nest less here.
+ */
+const MAX_DEPTH = 1000;
+
 class JsonReader {
   i = 0;
+  private depth = 0;
   constructor(private readonly s: string) {}
+
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) throw new JsonSyntaxError('exceeded max depth');
+  }
 
   fail(context: string): never {
     if (this.i >= this.s.length) throw new JsonSyntaxError('unexpected end of JSON input');
@@ -118,11 +129,13 @@ class JsonReader {
   }
 
   object(): Value {
+    this.enter();
     this.i++;
     const entries = new Map<string, Value>();
     this.ws();
     if (this.s[this.i] === '}') {
       this.i++;
+      this.depth--;
       return makeObject([]);
     }
     for (;;) {
@@ -141,6 +154,7 @@ class JsonReader {
       }
       if (this.s[this.i] === '}') {
         this.i++;
+        this.depth--;
         return makeObject(entries);
       }
       this.fail('after object key:value pair');
@@ -148,11 +162,13 @@ class JsonReader {
   }
 
   array(): Value {
+    this.enter();
     this.i++;
     const out: Value[] = [];
     this.ws();
     if (this.s[this.i] === ']') {
       this.i++;
+      this.depth--;
       return out;
     }
     for (;;) {
@@ -164,6 +180,7 @@ class JsonReader {
       }
       if (this.s[this.i] === ']') {
         this.i++;
+        this.depth--;
         return out;
       }
       this.fail('after array element');

@@ -4,16 +4,8 @@ import { isArray, isInteger, isNumber, normalizeInt, toBigInt } from '../value.j
 import type { BuiltinDecl, TypeSpec } from './types.js';
 import { BuiltinError, builtinError, operandError } from './types.js';
 import type { Civil } from './go-time.js';
-import {
-  GoTimeError,
-  LONG_DAY_NAMES,
-  NAMED_LAYOUTS,
-  daysFromCivil,
-  formatTime,
-  parseDuration,
-  parseTime,
-  toCivil,
-} from './go-time.js';
+import { LONG_DAY_NAMES, NAMED_LAYOUTS, daysFromCivil, formatTime, toCivil } from './go-time.js';
+import { GoTimeError, parseDuration, parseTime } from './go-time-parse.js';
 import type { Zone } from './time-zone.js';
 import { UTC, loadZone } from './time-zone.js';
 

@@ -34,8 +34,8 @@ export const GENERATED = '$';
 class Scopes {
   private readonly stack: Map<string, string>[] = [new Map()];
   readonly names = new Map<string, string>();
-  /** Names used as free (unification) vars so far. */
-  readonly free = new Set<string>();
+  /** Names used as free (unification) vars so far, with the scope depth of the use. */
+  readonly free = new Map<string, number>();
   private n = 0;
 
   constructor(private readonly prefix: string) {}
@@ -58,6 +58,15 @@ class Scopes {
 
   declaredHere(name: string): boolean {
     return this.stack[this.stack.length - 1].has(name);
+  }
+
+  useFree(name: string): void {
+    if (!this.free.has(name)) this.free.set(name, this.stack.length);
+  }
+
+  /** The name was used as a free var in the current scope (not only inside a nested one). */
+  usedFreeHere(name: string): boolean {
+    return this.free.get(name) === this.stack.length;
   }
 
   declare(name: string): string {
@@ -108,7 +117,7 @@ class Resolver {
         if (local) return varTerm(local, t.loc);
         const g = this.global(t.name, t.loc);
         if (g) return { ...g, loc: t.loc };
-        this.scopes.free.add(t.name);
+        this.scopes.useFree(t.name);
         return t;
       }
       case 'ref': {
@@ -160,7 +169,7 @@ class Resolver {
       case 'var':
         if (t.name === '_') return varTerm(this.scopes.wildcard(), t.loc);
         if (checkAssigned && this.scopes.declaredHere(t.name)) this.env.errors.add('rego_compile_error', `var ${t.name} assigned above`, t.loc);
-        else if (checkAssigned && this.scopes.free.has(t.name)) this.env.errors.add('rego_compile_error', `var ${t.name} referenced above`, t.loc);
+        else if (checkAssigned && this.scopes.usedFreeHere(t.name)) this.env.errors.add('rego_compile_error', `var ${t.name} referenced above`, t.loc);
         return varTerm(this.scopes.declare(t.name), t.loc);
       case 'array':
         return { type: 'array', items: t.items.map((x) => this.declarePattern(x, checkAssigned)), loc: t.loc };

@@ -164,6 +164,7 @@ function compileEvery(ctx: CodegenContext, e: Extract<Expr, { kind: 'every' }>, 
   body = compileBody(ctx, e.body, inner, DONE).goal;
   return (s, f, k) =>
     domain.gen(s, f, (d) => {
+      if (d === null || typeof d !== 'object') return false;
       const failed = enumerate(d, (kv, vv) => !match(s, f, STOP, kv, vv));
       return failed ? false : next(s, f, k);
     });
