@@ -3,7 +3,8 @@
 import { isArray, type Value } from '../value.js';
 import { builtinError, operandError, type BuiltinDecl } from './types.js';
 import { elementError, stringOperand } from './operands.js';
-import { compileRe2, quoteMeta } from './re2-cache.js';
+import type { RE2JS } from 're2js';
+import { compileRe2, quoteMeta, RegexSyntaxError } from './re2-cache.js';
 
 const NAME = 'glob.match';
 const MAX_ENTRIES = 500;
@@ -157,25 +158,29 @@ function toRegex(seq: Node[], notSep: string): string {
     .join('');
 }
 
-const translations = new Map<string, string | GlobSyntaxError>();
+/** Compiled globs by separators and pattern: the RE2 program, or the syntax error. */
+const compiled = new Map<string, RE2JS | GlobSyntaxError>();
 
-/** The RE2 expression equivalent to a glob with the given separators (cached). */
-function globRegex(pattern: string, seps: string[]): string {
+/** The RE2 program equivalent to a glob with the given separators (compiled once, cached). */
+function compileGlob(pattern: string, seps: string[]): RE2JS {
   const key = seps.join('') + '\u0000' + pattern;
-  let t = translations.get(key);
-  if (t === undefined) {
+  let c = compiled.get(key);
+  if (c === undefined) {
     try {
-      const notSep = seps.length === 0 ? '(?s:.)' : '[^' + seps.map((s) => cp(s.codePointAt(0) as number)).join('') + ']';
-      t = '^(?:' + toRegex(new Parser(pattern).parse(), notSep) + ')$';
+      const notSep = seps.length === 0 ? '(?s:.)' : '[^' + seps.map((x) => cp(x.codePointAt(0) as number)).join('') + ']';
+      c = compileRe2('^(?:' + toRegex(new Parser(pattern).parse(), notSep) + ')$');
     } catch (e) {
-      if (!(e instanceof GlobSyntaxError)) throw e;
-      t = e;
+      // A glob too large for RE2 fails like a malformed one.
+      if (e instanceof RegexSyntaxError) c = new GlobSyntaxError(e.message);
+      else if (e instanceof GlobSyntaxError) c = e;
+      else throw e;
     }
-    if (translations.size >= MAX_ENTRIES) translations.delete(translations.keys().next().value as string);
-    translations.set(key, t);
+    // Bounded: the oldest entry goes first (policies use a fixed, small set of patterns).
+    if (compiled.size >= MAX_ENTRIES) compiled.delete(compiled.keys().next().value as string);
+    compiled.set(key, c);
   }
-  if (t instanceof GlobSyntaxError) throw builtinError(NAME, t.message);
-  return t;
+  if (c instanceof GlobSyntaxError) throw builtinError(NAME, c.message);
+  return c;
 }
 
 function delimiters(v: Value): string[] {
@@ -193,7 +198,7 @@ function globMatch(args: Value[]): Value {
   const pattern = stringOperand(NAME, args[0], 1);
   const seps = delimiters(args[1]);
   const match = stringOperand(NAME, args[2], 3);
-  return compileRe2(globRegex(pattern, seps)).testExact(match);
+  return compileGlob(pattern, seps).testExact(match);
 }
 
 /** gobwas/glob QuoteMeta: escapes * ? \ [ ] { }. */
