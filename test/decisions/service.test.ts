@@ -150,7 +150,7 @@ for (const [kind, makeStore] of stores) {
       assert.equal(validator.calls, 1);
       const singles = [];
       for (const action of actions) singles.push(await service.decide({ token: 'tok:frank:github', server, action }));
-      const strip = (r: { decision_id: string; ttl_seconds: number }) => ({ ...r, decision_id: '', ttl_seconds: 0 });
+      const strip = (r: { decision_id: string; ttl_seconds: number }) => ({ ...r, decision_id: '', ttl_seconds: 0, cached: false });
       assert.deepEqual(batch.map(strip), singles.map(strip));
       assert.deepEqual(batch.map((r) => r.outcome), ['deny', 'allow', 'deny']);
       const bad = await service.decideBatch({ token: 'garbage', server, actions });

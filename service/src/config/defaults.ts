@@ -23,7 +23,19 @@ export const DEFAULTS = {
   metrics: { access: 'public' },
   logging: { level: 'info' },
   redis: { key_prefix: 'mcp-authz:' },
-  policies: { dir: './policies' },
+  policies: { dir: './policies', watch: true, git_branch: 'main', git_pull_interval_seconds: 60 },
+  decisions: {
+    entrypoint: 'data.mcp.authz.decision',
+    fallback_entrypoint: 'data.mcp.authz.allow',
+    max_argument_bytes: 32_768,
+    max_json_depth: 32,
+  },
+  decision_logs: {
+    jsonl_max_bytes: 10 * 1024 * 1024,
+    jsonl_max_files: 5,
+    http_timeout_ms: 10_000,
+    buffer_max_records: 100_000,
+  },
   tokens: {
     max_token_bytes: 16_384,
     jwks: {
@@ -34,7 +46,7 @@ export const DEFAULTS = {
     },
     introspection: { timeout_ms: 5_000 },
   },
-  cache: { token_max_ttl_seconds: 300, token_max_entries: 10_000 },
+  cache: { token_max_ttl_seconds: 300, token_max_entries: 10_000, decision_max_ttl_seconds: 300, decision_lru_entries: 10_000 },
   issuer: {
     algorithms: [...DEFAULT_ALGORITHMS],
     clock_tolerance: 30,
@@ -43,4 +55,26 @@ export const DEFAULTS = {
     introspection_auth_method: 'client_secret_basic',
   },
   caller: { role: 'resource_server' },
+  oauth: {
+    enabled: false,
+    signing_alg: 'RS256',
+    scopes: ['mcp:read', 'mcp:write', 'mcp:admin'],
+    ttl: {
+      access_token_seconds: 600,
+      refresh_token_seconds: 1_209_600,
+      authorization_code_seconds: 60,
+      interaction_seconds: 600,
+      session_seconds: 86_400,
+    },
+    keys: { rotation_seconds: 2_592_000 },
+    users: { source: 'file', file: './users.yaml' },
+    registration: { enabled: true, client_ttl_seconds: 2_592_000 },
+    client_id_metadata_documents: { enabled: false },
+    rate_limits: {
+      login: { max: 30, window_seconds: 60 },
+      token: { max: 120, window_seconds: 60 },
+      registration: { max: 20, window_seconds: 600 },
+    },
+    login_backoff: { base_seconds: 1, max_seconds: 60, window_seconds: 900 },
+  },
 } as const;

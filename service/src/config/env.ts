@@ -12,6 +12,8 @@ export const ENV_VARIABLES = {
   HOST: 'http.host',
   REDIS_URL: 'redis.url',
   POLICY_DIR: 'policies.dir',
+  POLICY_GIT_URL: 'policies.git_url',
+  POLICY_GIT_BRANCH: 'policies.git_branch',
   AUTHZ_CONFIG: '(path of authz.config.yaml)',
   AUTHZ_JWT_ISSUER: 'issuers[].issuer',
   AUTHZ_JWT_JWKS_URI: 'issuers[].jwks_uri',
@@ -65,6 +67,8 @@ export function applyEnv(fileRaw: Raw, env: Record<string, string | undefined>):
     ['HOST', 'http', 'host'],
     ['REDIS_URL', 'redis', 'url'],
     ['POLICY_DIR', 'policies', 'dir'],
+    ['POLICY_GIT_URL', 'policies', 'git_url'],
+    ['POLICY_GIT_BRANCH', 'policies', 'git_branch'],
   ];
   for (const [name, sec, key] of scalars) {
     const v = get(name);

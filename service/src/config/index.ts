@@ -12,3 +12,5 @@ export type {
   Algorithm, AuthzConfig, CallerConfig, CallerRole, HttpConfig, IssuerConfig,
   IssuerIntrospectionConfig, PemKeyConfig, ServerConfig,
 } from './types.js';
+export { builtInIssuer, withImpliedIssuers } from './oauth.js';
+export type { OAuthConfig, OAuthStaticClient, RateWindow } from './oauth.js';

@@ -7,6 +7,7 @@ import { createAjv, describeAjvErrors, type SchemaIssue } from '../schema/create
 import { checkConfig } from './check.js';
 import { applyEnv, envSourceOf } from './env.js';
 import { ConfigError } from './errors.js';
+import { withImpliedIssuers } from './oauth.js';
 import { configSchema } from './schema.js';
 import type { AuthzConfig } from './types.js';
 
@@ -61,7 +62,7 @@ export function resolveConfig(raw: Record<string, unknown>, env: Record<string, 
     });
     throw new ConfigError(issues, file);
   }
-  const typed = config as unknown as AuthzConfig;
+  const typed = withImpliedIssuers(config as unknown as AuthzConfig);
   const problems = checkConfig(typed);
   if (problems.length > 0) throw new ConfigError(problems, file);
   return typed;

@@ -1,6 +1,7 @@
 // JSON Schema (2020-12) of authz.config.yaml. Unknown keys are errors; `default`s come from defaults.ts.
 // Later features add their keys to their own section (`decision_logs`, `oauth`, `cache`, `policies`).
 import { DEFAULTS, SUPPORTED_ALGORITHMS } from './defaults.js';
+import { oauthSchema } from './oauth.js';
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
 const nonNegativeInt = { type: 'integer', minimum: 0 } as const;
@@ -100,6 +101,49 @@ const callerSchema = {
   },
 } as const;
 
+const sinkName = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' } as const;
+
+/** One decision log destination; `type` picks the shape. */
+const sinkSchema = {
+  type: 'object',
+  required: ['type'],
+  properties: { type: { enum: ['jsonl', 'http', 'stdout'] } },
+  allOf: [
+    {
+      if: { properties: { type: { const: 'jsonl' } } },
+      then: {
+        additionalProperties: false,
+        required: ['path'],
+        properties: {
+          type: true,
+          name: sinkName,
+          path: nonEmptyString,
+          max_bytes: { ...positiveInt, default: DEFAULTS.decision_logs.jsonl_max_bytes },
+          max_files: { ...nonNegativeInt, default: DEFAULTS.decision_logs.jsonl_max_files },
+        },
+      },
+    },
+    {
+      if: { properties: { type: { const: 'http' } } },
+      then: {
+        additionalProperties: false,
+        required: ['url'],
+        properties: {
+          type: true,
+          name: sinkName,
+          url: httpUrl,
+          headers: { type: 'object', additionalProperties: { type: 'string' } },
+          timeout_ms: { ...positiveInt, default: DEFAULTS.decision_logs.http_timeout_ms },
+        },
+      },
+    },
+    {
+      if: { properties: { type: { const: 'stdout' } } },
+      then: { additionalProperties: false, properties: { type: true, name: sinkName } },
+    },
+  ],
+} as const;
+
 /** The schema of the whole configuration file (after environment quick forms are merged in). */
 export const configSchema = {
   $id: 'urn:mcp-authz:config',
@@ -135,6 +179,19 @@ export const configSchema = {
     }),
     policies: section({
       dir: { ...nonEmptyString, default: DEFAULTS.policies.dir },
+      watch: { type: 'boolean', default: DEFAULTS.policies.watch },
+      git_url: nonEmptyString,
+      git_branch: { ...nonEmptyString, pattern: '^[^-]', default: DEFAULTS.policies.git_branch },
+      git_pull_interval_seconds: { ...positiveInt, default: DEFAULTS.policies.git_pull_interval_seconds },
+    }),
+    decisions: section({
+      entrypoint: { type: 'string', pattern: '^data(\\.[A-Za-z_][A-Za-z0-9_]*)+$', default: DEFAULTS.decisions.entrypoint },
+      fallback_entrypoint: {
+        anyOf: [{ type: 'null' }, { type: 'string', pattern: '^data(\\.[A-Za-z_][A-Za-z0-9_]*)+$' }],
+        default: DEFAULTS.decisions.fallback_entrypoint,
+      },
+      max_argument_bytes: { ...positiveInt, default: DEFAULTS.decisions.max_argument_bytes },
+      max_json_depth: { ...positiveInt, maximum: 1000, default: DEFAULTS.decisions.max_json_depth },
     }),
     tokens: section({
       max_token_bytes: { ...positiveInt, default: DEFAULTS.tokens.max_token_bytes },
@@ -151,11 +208,18 @@ export const configSchema = {
     cache: section({
       token_max_ttl_seconds: { ...nonNegativeInt, default: DEFAULTS.cache.token_max_ttl_seconds },
       token_max_entries: { ...positiveInt, default: DEFAULTS.cache.token_max_entries },
+      decision_max_ttl_seconds: { ...nonNegativeInt, default: DEFAULTS.cache.decision_max_ttl_seconds },
+      decision_lru_entries: { ...positiveInt, default: DEFAULTS.cache.decision_lru_entries },
     }),
     issuers: { type: 'array', default: [], items: issuerSchema },
     servers: { type: 'array', default: [], items: serverSchema },
     callers: { type: 'array', default: [], items: callerSchema },
-    decision_logs: section({}),
-    oauth: section({}),
+    decision_logs: section({
+      sinks: { type: 'array', default: [], items: sinkSchema },
+      mask_paths: { ...stringList, default: [] },
+      spill_path: nonEmptyString,
+      buffer_max_records: { ...positiveInt, default: DEFAULTS.decision_logs.buffer_max_records },
+    }),
+    oauth: oauthSchema,
   },
 } as const;

@@ -1,4 +1,5 @@
 // The validated configuration, as the rest of the service sees it (defaults already applied).
+import type { OAuthConfig } from './oauth.js';
 
 export type Algorithm =
   | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512'
@@ -70,7 +71,8 @@ export interface AuthzConfig {
   metrics: { access: 'public' | 'caller' | 'admin' };
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   redis: { url?: string; key_prefix: string };
-  policies: { dir: string };
+  policies: PoliciesConfig;
+  decisions: DecisionsConfig;
   tokens: {
     max_token_bytes: number;
     jwks: {
@@ -81,12 +83,54 @@ export interface AuthzConfig {
     };
     introspection: { timeout_ms: number };
   };
-  cache: { token_max_ttl_seconds: number; token_max_entries: number };
+  cache: {
+    token_max_ttl_seconds: number;
+    token_max_entries: number;
+    /** Upper bound on a cached decision's lifetime; 0 disables the decision cache. */
+    decision_max_ttl_seconds: number;
+    /** Entries of the in-process LRU in front of the shared decision cache. */
+    decision_lru_entries: number;
+  };
   issuers: IssuerConfig[];
   servers: ServerConfig[];
   callers: CallerConfig[];
-  /** Owned by the decision-log work; empty until that lands. */
-  decision_logs: Record<string, unknown>;
-  /** Owned by the built-in authorization server work; empty until that lands. */
-  oauth: Record<string, unknown>;
+  decision_logs: DecisionLogsConfig;
+  /** The built-in authorization server (off by default). */
+  oauth: OAuthConfig;
+}
+
+export interface PoliciesConfig {
+  dir: string;
+  /** Reload on changes in `dir`. */
+  watch: boolean;
+  /** Optional git repository pulled into `dir` on a schedule (BullMQ job scheduler with Redis). */
+  git_url?: string;
+  git_branch: string;
+  git_pull_interval_seconds: number;
+}
+
+export interface DecisionsConfig {
+  /** Policy rule answering the decision object. */
+  entrypoint: string;
+  /** Boolean rule used when the entrypoint is undefined; null disables it. */
+  fallback_entrypoint: string | null;
+  /** Bytes of `action.arguments` (as JSON) per action; larger requests answer 413. */
+  max_argument_bytes: number;
+  /** Nesting depth of `action` and `context`; deeper requests answer 400. */
+  max_json_depth: number;
+}
+
+export type DecisionLogSinkConfig =
+  | { type: 'jsonl'; name?: string; path: string; max_bytes: number; max_files: number }
+  | { type: 'http'; name?: string; url: string; headers?: Record<string, string>; timeout_ms: number }
+  | { type: 'stdout'; name?: string };
+
+export interface DecisionLogsConfig {
+  sinks: DecisionLogSinkConfig[];
+  /** Extra argument paths masked in logs, e.g. `$.card.number` or `items[*].pan`. */
+  mask_paths: string[];
+  /** Local file receiving log batches while Redis is down; default under the OS temp dir. */
+  spill_path?: string;
+  /** Records held in memory at most before new ones are dropped (and counted). */
+  buffer_max_records: number;
 }

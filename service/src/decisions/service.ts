@@ -120,6 +120,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
       required_scopes: decision.required_scopes,
       ttl_seconds: ttl,
       policy_revision: revision,
+      cached: cacheHit,
     };
     if (subject) {
       response.subject = { scopes: subject.scopes };

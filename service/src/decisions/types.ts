@@ -70,6 +70,8 @@ export interface DecisionResponse {
   required_scopes: string[];
   ttl_seconds: number;
   policy_revision: string;
+  /** The policy answer came from the decision cache (in-process or shared). */
+  cached: boolean;
   subject?: DecisionSubject;
 }
 

@@ -5,3 +5,13 @@ export { PolicyLoadError } from './errors.js';
 export type { PolicyLoadErrorCode } from './errors.js';
 export { parseDocument, documentFormat, DocumentParseError } from './parse-document.js';
 export type { DocumentFormat } from './parse-document.js';
+export { createPolicyReloader } from './reload.js';
+export type {
+  CompiledPolicy, PolicyCompiler, PolicyReloadError, PolicyReloader, PolicyReloaderOptions, PolicyReloadStatus,
+  PolicySourceLoader, ReloadAttempt, ReloadResult,
+} from './reload.js';
+export { createRegoCompiler } from './rego-compile.js';
+export { pullPolicyRepo, GitPullError } from './git-pull.js';
+export type { GitPullOptions } from './git-pull.js';
+export { watchPolicyDir } from './watch.js';
+export type { PolicyWatcher, PolicyWatchOptions } from './watch.js';

@@ -1,7 +1,7 @@
 // Builtins of the "encoding" category: base64, base64url, hex, JSON, YAML and URL query strings,
 // with Go's strictness (padding, alphabets, escapes) and error wording as OPA reports them.
 import { parseAllDocuments, stringify, type Tags } from 'yaml';
-import { isArray, isObject, isSet, makeObject, normalizeInt, objectEntries, type Value } from '../value.js';
+import { isArray, isObject, isSet, makeObject, normalizeInt, objectEntries, typeName, type Value } from '../value.js';
 import { builtinError, operandError, type BuiltinDecl, type TypeSpec } from './types.js';
 import { operandMessage, stringOperand } from './operands.js';
 import { goJsonMarshal, goJsonMarshalIndent, JsonSyntaxError, parseGoJson } from './json-text.js';
@@ -110,10 +110,10 @@ function marshalWithOptions(args: Value[]): Value {
   let explicitPretty: boolean | undefined;
   objectEntries(opts).forEach(([k, v], idx) => {
     if (typeof k !== 'string') {
-      throw operandMessage(name, 2, `failed to stringify key ${goJsonMarshal(k)} at index ${idx}: operand ${idx} must be string but got ${typeOf(k)}`);
+      throw operandMessage(name, 2, `failed to stringify key ${goJsonMarshal(k)} at index ${idx}: operand ${idx} must be string but got ${typeName(k)}`);
     }
     if (k === 'prefix' || k === 'indent') {
-      if (typeof v !== 'string') throw operandMessage(name, 2, `key ${k} failed cast to string: operand ${idx} must be string but got ${typeOf(v)}`);
+      if (typeof v !== 'string') throw operandMessage(name, 2, `key ${k} failed cast to string: operand ${idx} must be string but got ${typeName(v)}`);
       if (k === 'prefix') prefix = v;
       else indent = v;
       implicitPretty = true;
@@ -124,10 +124,6 @@ function marshalWithOptions(args: Value[]): Value {
   });
   const pretty = explicitPretty ?? implicitPretty;
   return pretty ? prefix + goJsonMarshalIndent(args[0], prefix, indent) : goJsonMarshal(args[0]);
-}
-
-function typeOf(v: Value): string {
-  return v === null ? 'null' : isArray(v) ? 'array' : isSet(v) ? 'set' : isObject(v) ? 'object' : typeof v === 'bigint' ? 'number' : typeof v;
 }
 
 // ---- YAML -----------------------------------------------------------------------------------

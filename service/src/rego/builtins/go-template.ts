@@ -3,8 +3,7 @@
 // executed with missingkey=error as OPA does. Anything else (functions, variables, pipelines) is
 // reported as a builtin error rather than rendered differently from OPA.
 import { formatNumber, isObject, objectEntries, objectGet, RegoSet, type Value } from '../value.js';
-import { builtinError } from './types.js';
-import { operandError } from './types.js';
+import { builtinError, operandError } from './types.js';
 
 const NAME = 'strings.render_template';
 
