@@ -388,17 +388,24 @@ export interface components {
             token_sha256?: string;
             /** @description Epoch seconds. */
             expires_at?: number;
+            /**
+             * @description Whether the shared store took it. The revocation applies in the answering replica either
+             *     way; an unpersisted one is stored (and reaches other replicas) once Redis is back.
+             */
+            persisted?: boolean;
         };
         PolicyError: {
             code: string;
             message: string;
             /** @description file:line:col */
             location?: string;
+            /** @description The failing policy test (test failures only). */
+            test?: string;
         };
         PolicyStatus: {
-            /** @description Content hash of everything loaded. */
-            revision: string;
-            git_commit?: string | null;
+            /** @description Content hash of everything loaded (null before a first good load). */
+            revision: string | null;
+            git_commit: string | null;
             modules: {
                 path: string;
                 package?: string;
@@ -408,10 +415,26 @@ export interface components {
             last_reload?: {
                 /** @enum {string} */
                 result: "ok" | "failed";
+                /**
+                 * @description A failed reload leaves the previous revision serving.
+                 * @enum {string}
+                 */
+                reason?: "accepted" | "unchanged" | "load_error" | "compile_error" | "test_failure";
+                /**
+                 * @description The policy directory, or a revision another replica accepted.
+                 * @enum {string}
+                 */
+                source?: "local" | "cluster";
                 /** Format: date-time */
                 at?: string;
                 revision?: string;
                 errors?: components["schemas"]["PolicyError"][];
+            };
+            /** @description The revision last accepted by any replica (with Redis) and whether this one serves it. */
+            cluster?: {
+                revision: string;
+                git_commit?: string | null;
+                matches: boolean;
             };
         };
         Health: {

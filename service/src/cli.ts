@@ -5,12 +5,14 @@ import { clientsCommand } from './cli/clients.js';
 import { evalCommand } from './cli/eval.js';
 import { serveCommand } from './cli/serve.js';
 import { testCommand } from './cli/test.js';
+import { usersCommand } from './cli/users.js';
 import type { CliCommand, CliIo } from './cli/types.js';
 
 /** Every subcommand. Add a command with one line here. */
 export const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   serve: { run: serveCommand, summary: 'run the service (what `npm start` runs)' },
   clients: { run: clientsCommand, summary: 'clients add <id> --server <id>: register a caller' },
+  users: { run: usersCommand, summary: 'users add <username>: add an account of the built-in authorization server' },
   eval: { run: evalCommand, summary: "eval -d <dir|file>... [-i input.json] '<query>': evaluate like opa eval" },
   test: { run: testCommand, summary: "test <dir>...: run the policies' test_* rules" },
   check: { run: checkCommand, summary: 'check <dir>...: report parse and compile errors with locations' },

@@ -6,6 +6,8 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createMemoryFailureThrottle } from './callers/failure-throttle.js';
 import { createRegistry } from './config/registry.js';
+import { fromTokensValidator } from './decisions/index.js';
+import { createPromMetricsHooks } from './hooks/index.js';
 import type { AuthzConfig } from './config/types.js';
 import { createApp } from './http/app.js';
 import { loadContract } from './http/contract.js';
@@ -13,8 +15,10 @@ import type { AppDeps, ReadinessCheck } from './http/deps.js';
 import type { RouteModule } from './http/route-types.js';
 import { createLogger } from './observability/logger.js';
 import { createMetricsRegistry } from './observability/metrics.js';
+import { createOAuthServer } from './oauth/index.js';
 import { createRedisProbe } from './observability/redis-probe.js';
 import { createTokenObserver } from './observability/token-metrics.js';
+import { createDecisionRuntime, type DecisionRuntime } from './runtime/index.js';
 import { createTokenValidator, type FetchLike, type TokenValidationCache } from './tokens/index.js';
 
 export interface ServiceOptions {
@@ -25,11 +29,17 @@ export interface ServiceOptions {
   routes?: readonly RouteModule[];
   fetch?: FetchLike;
   now?: () => number;
+  /** Policy directory watching (tests poll with a short debounce). */
+  policyWatch?: { mode?: 'auto' | 'watch' | 'poll'; debounceMs?: number };
 }
 
 export interface Service {
   app: Express;
   deps: AppDeps;
+  /** The decision path's parts: shared store, revocations, policies, decision logs. */
+  runtime: DecisionRuntime;
+  /** Connects to Redis, loads the policies and starts background work (startService calls it). */
+  start(): Promise<void>;
   /** Registers cleanup run at shutdown, last registered first. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -40,20 +50,43 @@ export function createService(options: ServiceOptions): Service {
   const logger = options.logger ?? createLogger({ level: config.logging.level });
   const metrics = createMetricsRegistry();
   const registry = createRegistry(config);
+  const runtime = createDecisionRuntime({
+    config,
+    logger,
+    metrics: createPromMetricsHooks(metrics),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.policyWatch?.mode !== undefined ? { watchMode: options.policyWatch.mode } : {}),
+    ...(options.policyWatch?.debounceMs !== undefined ? { watchDebounceMs: options.policyWatch.debounceMs } : {}),
+  });
   const tokens = createTokenValidator({
     config,
     registry,
-    cache: options.tokenCache,
+    cache: options.tokenCache ?? runtime.tokenCache,
+    isRevoked: runtime.isRevoked,
     observer: createTokenObserver(metrics, logger),
     fetch: options.fetch,
     now: options.now,
   });
   const redis = createRedisProbe(config.redis.url);
-  const closers: (() => Promise<void> | void)[] = [() => redis.close()];
+  const closers: (() => Promise<void> | void)[] = [() => redis.close(), () => runtime.close()];
+  const oauth = config.oauth.enabled
+    ? createOAuthServer({ config, registry, store: runtime.store, revocations: runtime.revocations, logger })
+    : undefined;
+  if (oauth !== undefined) closers.push(() => oauth.close());
 
   const readiness: ReadinessCheck[] = [
     { name: 'config', critical: true, check: () => ({ status: 'ok' }) },
+    {
+      name: 'policies',
+      critical: true,
+      check: () => {
+        const s = runtime.policies.status();
+        if (s.revision === undefined) return { status: 'not_ready', detail: 'no policy revision loaded', last_reload: s.lastReload?.result };
+        return { status: 'ok', revision: s.revision, ...(s.cluster ? { cluster_matches: s.cluster.matches } : {}) };
+      },
+    },
     redis.check,
+    ...(oauth !== undefined ? [{ name: 'oauth', critical: false, check: () => oauth.status() }] : []),
     {
       name: 'issuers',
       critical: false,
@@ -78,12 +111,23 @@ export function createService(options: ServiceOptions): Service {
       now: options.now,
     }),
     readiness,
+    decisions: {
+      service: runtime.decisionService(fromTokensValidator(tokens, (id) => registry.servers.get(id))),
+      revocations: runtime.revocations,
+      policies: runtime.policies,
+    },
+    ...(oauth !== undefined ? { oauth } : {}),
     routes: options.routes,
   };
 
   return {
     app: createApp(deps),
     deps,
+    runtime,
+    start: async () => {
+      await runtime.start();
+      await oauth?.start();
+    },
     onClose: (fn) => {
       closers.push(fn);
     },
@@ -107,13 +151,19 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const service = createService(options);
   const { config } = options;
   const server = createServer(service.app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.http.port, config.http.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await service.start();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.http.port, config.http.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    await service.close();
+    throw err;
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;

@@ -152,14 +152,19 @@ describe('SDK decisions against the real service', { skip }, () => {
     const alice = await example.connect(tokens.alice);
     await alice.callTool({ name: 'write_file', arguments: { path: '/workspace/e2e.txt', content: 'hello' } });
     assert.equal(example.store.files.get('/workspace/e2e.txt'), 'hello');
-    const bob = await example.connect(tokens.bob);
-    await assert.rejects(bob.callTool({ name: 'write_file', arguments: { path: '/workspace/bob.txt', content: 'x' } }), (error: McpError) => {
+    // bob (role viewer) lacks mcp:write: the reference policy answers required_scopes, so the
+    // SDK answers with the step-up challenge rather than a JSON-RPC error.
+    const call = { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'write_file', arguments: { path: '/workspace/bob.txt', content: 'x' } } };
+    const stepUp = await example.post(call, tokens.bob);
+    assert.equal(stepUp.status, 403);
+    assert.match(stepUp.headers.get('www-authenticate') ?? '', /error="insufficient_scope".*scope="mcp:write"/);
+    assert.equal(example.store.files.has('/workspace/bob.txt'), false);
+    // A plain deny (path outside the allowed locations) is the documented JSON-RPC error.
+    await assert.rejects(alice.callTool({ name: 'write_file', arguments: { path: '/etc/passwd', content: 'x' } }), (error: McpError) => {
       assert.equal(error.code, AUTHZ_DENIED_CODE);
       assert.ok((error.data as { reasons: string[] }).reasons.length > 0);
       return true;
     });
-    assert.equal(example.store.files.has('/workspace/bob.txt'), false);
-    await assert.rejects(alice.callTool({ name: 'write_file', arguments: { path: '/etc/passwd', content: 'x' } }), { code: AUTHZ_DENIED_CODE });
     assert.equal(example.store.files.has('/etc/passwd'), false);
   });
 

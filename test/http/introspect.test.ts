@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { exportSPKI, importJWK, type JWTPayload } from 'jose';
+import { exportSPKI, importJWK, type CryptoKey, type JWTPayload } from 'jose';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { startIdentityProvider, type IdentityProvider } from '../support/identity-provider.js';

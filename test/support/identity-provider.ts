@@ -7,7 +7,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWT
 
 export type TestAlg = 'RS256' | 'ES256' | 'EdDSA';
 
-interface SigningKey {
+export interface SigningKey {
   kid: string;
   alg: TestAlg;
   privateKey: CryptoKey;
@@ -38,7 +38,7 @@ export interface IdentityProvider {
   keys: SigningKey[];
   addKey(alg?: TestAlg): Promise<SigningKey>;
   removeKey(kid: string): void;
-  sign(claims?: JWTPayload, options?: { kid?: string; header?: Record<string, unknown>; omitExp?: boolean }): Promise<string>;
+  sign(claims?: JWTPayload, options?: { kid?: string; key?: SigningKey; header?: Record<string, unknown>; omitExp?: boolean }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -63,31 +63,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
   const alg = options.alg ?? 'RS256';
   const path = options.path ?? '';
   const hits = new Map<string, number>();
-  let server: Server;
-  const idp: IdentityProvider = {
-    issuer: '', origin: '', jwksUri: '', introspectionEndpoint: '', alg,
-    hits, down: false, opaqueTokens: new Map(), keys: [],
-    async addKey(keyAlg = alg) {
-      const key = await createSigningKey(keyAlg);
-      idp.keys.push(key);
-      return key;
-    },
-    removeKey(kid) {
-      idp.keys = idp.keys.filter((k) => k.kid !== kid);
-    },
-    async sign(claims = {}, signOptions = {}) {
-      const key = signOptions.kid === undefined ? idp.keys[idp.keys.length - 1]! : idp.keys.find((k) => k.kid === signOptions.kid)!;
-      const now = Math.floor(Date.now() / 1000);
-      const payload: JWTPayload = { iss: idp.issuer, iat: now, jti: randomUUID(), ...(signOptions.omitExp ? {} : { exp: now + 3600 }), ...claims };
-      return new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', ...signOptions.header }).sign(key.privateKey);
-    },
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-
-  server = createServer((req, res) => {
+  const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', idp.origin);
     hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1);
     if (idp.down) {
@@ -112,6 +88,29 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
       });
     } else send(res, 404, { error: 'not_found' });
   });
+  const idp: IdentityProvider = {
+    issuer: '', origin: '', jwksUri: '', introspectionEndpoint: '', alg,
+    hits, down: false, opaqueTokens: new Map(), keys: [],
+    async addKey(keyAlg = alg) {
+      const key = await createSigningKey(keyAlg);
+      idp.keys.push(key);
+      return key;
+    },
+    removeKey(kid) {
+      idp.keys = idp.keys.filter((k) => k.kid !== kid);
+    },
+    async sign(claims = {}, signOptions = {}) {
+      const key = signOptions.key ?? (signOptions.kid === undefined ? idp.keys[idp.keys.length - 1]! : idp.keys.find((k) => k.kid === signOptions.kid)!);
+      const now = Math.floor(Date.now() / 1000);
+      const payload: JWTPayload = { iss: idp.issuer, iat: now, jti: randomUUID(), ...(signOptions.omitExp ? {} : { exp: now + 3600 }), ...claims };
+      return new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', ...signOptions.header }).sign(key.privateKey);
+    },
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   idp.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   idp.issuer = `${idp.origin}${path}`;

@@ -69,6 +69,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   });
   let offset = 0;
   const service = createService({ config, logger: pino({ level: 'silent' }), now: () => Date.now() + offset * 1000 });
+  await service.start();
   return {
     rsa, ec, ed, other, opaque, config, service, secrets,
     basic: (id, secret) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,

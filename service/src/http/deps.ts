@@ -6,6 +6,10 @@ import type { AuthzConfig } from '../config/types.js';
 import type { Registry } from '../config/registry.js';
 import type { MetricsRegistry } from '../observability/metrics.js';
 import type { TokenValidator } from '../tokens/index.js';
+import type { DecisionService } from '../decisions/index.js';
+import type { PolicyReloader } from '../policy/index.js';
+import type { RevocationList } from '../revocation/index.js';
+import type { OAuthServer } from '../oauth/index.js';
 import type { Contract } from './contract.js';
 import type { RouteModule } from './route-types.js';
 
@@ -31,6 +35,10 @@ export interface AppDeps {
   contract: Contract;
   throttle: AuthFailureThrottle;
   readiness: ReadinessCheck[];
+  /** The decision path; its routes are absent without it. */
+  decisions?: { service: DecisionService; revocations: RevocationList; policies: PolicyReloader };
+  /** The built-in authorization server, when `oauth.enabled`. */
+  oauth?: Pick<OAuthServer, 'handler' | 'issuer'>;
   /** Route modules to mount; defaults to ROUTE_MODULES. */
   routes?: readonly RouteModule[];
 }

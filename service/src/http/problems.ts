@@ -4,6 +4,7 @@
 export const PROBLEMS = {
   invalid_request: { status: 400, title: 'The request does not match the contract' },
   malformed_body: { status: 400, title: 'The request body cannot be parsed' },
+  nesting_too_deep: { status: 400, title: 'The request nests JSON deeper than allowed' },
   unsupported_content_type: { status: 400, title: 'Unsupported content type' },
   missing_credentials: { status: 401, title: 'Caller authentication required' },
   malformed_credentials: { status: 401, title: 'Malformed caller credentials' },
@@ -14,6 +15,7 @@ export const PROBLEMS = {
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   payload_too_large: { status: 413, title: 'Request body too large' },
+  arguments_too_large: { status: 413, title: 'Action arguments over the size limit' },
   too_many_failures: { status: 429, title: 'Too many failed authentication attempts' },
   internal_error: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { createRegoPolicyEngine, type EvaluablePolicy, type PolicyEngine, type PolicyEngineSource } from '../decisions/index.js';
 import { silentLogger, noopMetrics, type Logger, type MetricsHooks } from '../hooks/index.js';
 import type { SharedStore } from '../store/index.js';
@@ -94,6 +94,17 @@ interface Served {
 
 const BUNDLE_TTL_MS = 7 * 24 * 3600 * 1000;
 
+/** A path as the policy directory sees it: status never shows the server's file layout. */
+function portable(dir: string, file: string): string {
+  if (!isAbsolute(file)) return file;
+  const rel = relative(dir, file);
+  return rel === '' || rel.startsWith('..') ? file : rel.split(sep).join('/');
+}
+
+function withPortableFiles(dir: string, errors: PolicyReloadError[]): PolicyReloadError[] {
+  return errors.map((x) => (x.file === undefined ? x : { ...x, file: portable(dir, x.file) }));
+}
+
 function describe(e: unknown): PolicyReloadError[] {
   const err = e as { code?: unknown; message?: unknown; file?: unknown; errors?: unknown };
   if (Array.isArray(err?.errors)) {
@@ -152,7 +163,7 @@ export function createPolicyReloader(options: PolicyReloaderOptions): PolicyRelo
     try {
       loaded = await options.load([dir]);
     } catch (e) {
-      return { attempt: record({ result: 'load_error', source, at, errors: describe(e) }) };
+      return { attempt: record({ result: 'load_error', source, at, errors: withPortableFiles(dir, describe(e)) }) };
     }
     const revision = loaded.revision;
     if (served && served.engine.revision === revision) return { attempt: record({ result: 'unchanged', source, revision, at, errors: [] }) };
@@ -160,7 +171,7 @@ export function createPolicyReloader(options: PolicyReloaderOptions): PolicyRelo
     try {
       compiled = options.compile(loaded);
     } catch (e) {
-      return { attempt: record({ result: 'compile_error', source, revision, at, errors: describe(e) }) };
+      return { attempt: record({ result: 'compile_error', source, revision, at, errors: withPortableFiles(dir, describe(e)) }) };
     }
     let failures: PolicyReloadError[];
     try {
@@ -181,7 +192,7 @@ export function createPolicyReloader(options: PolicyReloaderOptions): PolicyRelo
         ...(options.entrypoint !== undefined ? { entrypoint: options.entrypoint } : {}),
         ...(options.fallbackEntrypoint !== undefined ? { fallbackEntrypoint: options.fallbackEntrypoint } : {}),
       }),
-      modules: loaded.modules.map((m) => m.path),
+      modules: loaded.modules.map((m) => portable(dir, m.path)),
       loadedAt: at,
     };
     return { attempt: record({ result: 'accepted', source, revision, at, errors: [] }), loaded };

@@ -10,8 +10,8 @@ import type { CodegenContext } from './eval/context.js';
 import { compileBody, DONE } from './eval/exprs.js';
 import { EvalState } from './eval/state.js';
 import { compileTerm } from './eval/terms.js';
-import { nodeValue, type DataNode, type Get, type Goal } from './eval/tree.js';
-import { resolveLimits, type EvalLimits } from './limits.js';
+import { newNode, nodeValue, type DataNode, type Get, type Goal } from './eval/tree.js';
+import { resolveLimits, type EvalLimits, type ResolvedLimits } from './limits.js';
 import { ParseError, parseModuleAst, parseQueryAst, parseTermAst } from './parser.js';
 import type { Value } from './value.js';
 
@@ -70,10 +70,6 @@ interface CompiledQuery {
 const QUERY_FILE = 'query.rego';
 const MAX_CACHED_QUERIES = 256;
 
-function nowNs(): bigint {
-  return BigInt(Date.now()) * 1_000_000n;
-}
-
 /** Converts anything thrown during evaluation into a RegoError. */
 function toRegoError(e: unknown): RegoError | RegoCompileError {
   if (e instanceof RegoError || e instanceof RegoCompileError) return e;
@@ -94,6 +90,7 @@ class CompiledPolicy implements Policy {
   private readonly queries = new Map<string, CompiledQuery>();
   private readonly refs = new Map<string, Get>();
   private readonly limits: EvalLimits | undefined;
+  private defaultLimits: ResolvedLimits | undefined;
 
   constructor(
     readonly modules: readonly ModuleSource[],
@@ -104,7 +101,8 @@ class CompiledPolicy implements Policy {
   }
 
   private state(opts: EvalOptions | undefined): EvalState {
-    return new EvalState(this.program.root, opts?.input, resolveLimits(this.limits, opts?.limits), opts?.strictBuiltinErrors ?? false, opts?.nowNs ?? nowNs(), opts?.print);
+    const limits = opts?.limits ? resolveLimits(this.limits, opts.limits) : (this.defaultLimits ??= resolveLimits(this.limits));
+    return new EvalState(this.program.root, opts?.input, limits, opts?.strictBuiltinErrors ?? false, opts?.nowNs, opts?.print);
   }
 
   private context(): CodegenContext {
@@ -253,7 +251,7 @@ export function parseValue(text: string): Value {
   } catch (e) {
     parseErrors(e, new Map([['value', text]]));
   }
-  const ctx: CodegenContext = { root: { name: 'data', path: [], children: new Map(), base: undefined, kind: 'none', rules: [] }, builtins: new Map(), boundBefore: new WeakMap(), slots: new Map(), nslots: 0 };
+  const ctx: CodegenContext = { root: newNode('data', [], undefined), builtins: new Map(), boundBefore: new WeakMap(), slots: new Map(), nslots: 0 };
   const c = compileTerm(ctx, term, new Set());
   if (ctx.nslots > 0 || !c.get) throw new RegoError('rego_parse_error', 'value must be a constant term');
   const s = new EvalState(ctx.root, undefined, resolveLimits(), false, 0n, undefined);

@@ -1,7 +1,10 @@
 // Rego values: JSON-compatible JS values plus sets, objects with non-string keys and big integers.
 // Plain JS objects stand for string-keyed objects so that JSON input is used as-is, without copying.
 
-/** Integers outside the safe range are bigints; every other number is a JS number. */
+/**
+ * Integers outside the safe range are bigints; every other number is a JS number, except the rare
+ * literal no double denotes: a RegoDecimal, statically typed as a number (see parseNumber).
+ */
 export type RegoNumber = number | bigint;
 
 /** A string-keyed Rego object: a plain JS object (prototype Object or null). */
@@ -72,6 +75,36 @@ export class RegoSet {
   }
 }
 
+/**
+ * A number literal no double denotes (more digits than a double holds, or beyond its exponent
+ * range): digits × 10^exp exactly. Comparisons are exact; arithmetic builtins use the nearest double.
+ */
+export class RegoDecimal {
+  readonly #digits: bigint;
+  readonly #exp: number;
+
+  constructor(digits: bigint, exp: number) {
+    this.#digits = digits;
+    this.#exp = exp;
+  }
+
+  get digits(): bigint {
+    return this.#digits;
+  }
+
+  get exp(): number {
+    return this.#exp;
+  }
+
+  toNumber(): number {
+    return Number(formatNumber(this));
+  }
+
+  valueOf(): number {
+    return this.toNumber();
+  }
+}
+
 /** An object with at least one non-string key. String-keyed objects are plain JS objects. */
 export class RegoObject {
   private readonly items = new Map<MapKey, [Value, Value]>();
@@ -113,7 +146,12 @@ export class RegoObject {
 // ---- type guards ----------------------------------------------------------------------------
 
 export function isNumber(v: Value | undefined): v is RegoNumber {
-  return typeof v === 'number' || typeof v === 'bigint';
+  return typeof v === 'number' || typeof v === 'bigint' || v instanceof RegoDecimal;
+}
+
+/** A number operand as arithmetic builtins take it: exact decimals become their nearest double. */
+export function toArithmetic(n: RegoNumber): RegoNumber {
+  return (n as unknown) instanceof RegoDecimal ? (n as unknown as RegoDecimal).toNumber() : n;
 }
 
 export function isArray(v: Value | undefined): v is Value[] {
@@ -125,7 +163,7 @@ export function isSet(v: Value | undefined): v is RegoSet {
 }
 
 export function isPlainObject(v: Value | undefined): v is PlainObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof RegoSet) && !(v instanceof RegoObject);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof RegoSet) && !(v instanceof RegoObject) && !(v instanceof RegoDecimal);
 }
 
 export function isObject(v: Value | undefined): v is PlainObject | RegoObject {
@@ -148,6 +186,7 @@ export function typeName(v: Value): TypeName {
   }
   if (Array.isArray(v)) return 'array';
   if (v instanceof RegoSet) return 'set';
+  if (v instanceof RegoDecimal) return 'number';
   return 'object';
 }
 
@@ -201,20 +240,78 @@ export function toBigInt(n: RegoNumber): bigint {
   return typeof n === 'bigint' ? n : BigInt(n);
 }
 
-/** Parses a numeric literal exactly: integers beyond 2^53 become bigints. */
+/** Exponents beyond this stay doubles (Infinity or 0): exact values that large are not worth their cost. */
+const MAX_EXACT_EXP = 10000;
+
+/** digits × 10^exp of a decimal text (JS or JSON number syntax), with trailing zeros moved into exp. */
+function decimalParts(text: string): { digits: bigint; exp: number } | undefined {
+  const m = /^(-?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m) return undefined;
+  const fraction = m[3] ?? '';
+  let body = (m[2] + fraction).replace(/^0+/, '');
+  let exp = Number(m[4] ?? 0) - fraction.length;
+  if (body === '') return { digits: 0n, exp: 0 };
+  const trimmed = body.replace(/0+$/, '');
+  exp += body.length - trimmed.length;
+  body = trimmed;
+  return { digits: BigInt(m[1] + body), exp };
+}
+
+function numberParts(n: RegoNumber | RegoDecimal): { digits: bigint; exp: number } {
+  if (n instanceof RegoDecimal) return { digits: n.digits, exp: n.exp };
+  if (typeof n === 'bigint') return { digits: n, exp: 0 };
+  return decimalParts(String(n)) ?? { digits: 0n, exp: 0 };
+}
+
+/** Exact order of two numbers when one is a RegoDecimal (doubles count as their shortest decimal text). */
+function compareExact(a: RegoNumber | RegoDecimal, b: RegoNumber | RegoDecimal): number {
+  if ((typeof a === 'number' && !Number.isFinite(a)) || (typeof b === 'number' && !Number.isFinite(b))) {
+    return Number(a) < Number(b) ? -1 : Number(a) > Number(b) ? 1 : 0;
+  }
+  const x = numberParts(a);
+  const y = numberParts(b);
+  const e = Math.min(x.exp, y.exp);
+  const dx = x.digits * 10n ** BigInt(x.exp - e);
+  const dy = y.digits * 10n ** BigInt(y.exp - e);
+  return dx < dy ? -1 : dx > dy ? 1 : 0;
+}
+
+/**
+ * Parses a numeric literal exactly: integers beyond 2^53 become bigints; a literal that does not
+ * survive the trip through a double (1e400, 1e-400, 0.1234567890123456789) stays exact.
+ */
 export function parseNumber(text: string): RegoNumber {
   if (/^-?\d+$/.test(text)) {
     const n = Number(text);
     return Number.isSafeInteger(n) ? n : BigInt(text);
   }
-  return Number(text);
+  const n = Number(text);
+  const exact = decimalParts(text);
+  if (!exact || Math.abs(exact.exp) > MAX_EXACT_EXP) return n;
+  const approx = Number.isFinite(n) ? decimalParts(String(n)) : undefined;
+  if (approx && approx.digits === exact.digits && approx.exp === exact.exp) return n;
+  if (exact.exp >= 0) return normalizeInt(exact.digits * 10n ** BigInt(exact.exp));
+  return new RegoDecimal(exact.digits, exact.exp) as unknown as RegoNumber;
 }
 
 /** Formats a number as OPA prints it (integers without exponent, floats shortest round-trip). */
-export function formatNumber(n: RegoNumber): string {
+export function formatNumber(n: RegoNumber | RegoDecimal): string {
+  if (n instanceof RegoDecimal) return formatDecimal(n);
   if (typeof n === 'bigint') return n.toString();
   if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0);
   return String(n);
+}
+
+function formatDecimal(d: RegoDecimal): string {
+  const negative = d.digits < 0n;
+  const body = (negative ? -d.digits : d.digits).toString();
+  const sign = negative ? '-' : '';
+  if (d.exp >= 0) return sign + body + 'e+' + d.exp;
+  const point = body.length + d.exp;
+  if (point > 0) return sign + body.slice(0, point) + '.' + body.slice(point);
+  if (point > -20) return sign + '0.' + '0'.repeat(-point) + body;
+  const mantissa = body.length > 1 ? body[0] + '.' + body.slice(1) : body;
+  return sign + mantissa + 'e' + (point - 1);
 }
 
 // ---- ordering and equality ------------------------------------------------------------------
@@ -237,6 +334,7 @@ export function compareValues(a: Value, b: Value): number {
     case 'boolean':
       return a === b ? 0 : a ? 1 : -1;
     case 'number':
+      if (typeof a === 'object' || typeof b === 'object') return compareExact(a as RegoNumber, b as RegoNumber);
       return (a as RegoNumber) < (b as RegoNumber) ? -1 : (a as RegoNumber) > (b as RegoNumber) ? 1 : 0;
     case 'string':
       return compareStrings(a as string, b as string);
@@ -270,6 +368,7 @@ function compareSequences(a: Value[], b: Value[]): number {
 export function valuesEqual(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    if (typeof a === 'object' || typeof b === 'object') return isNumber(a) && isNumber(b) && compareValues(a, b) === 0;
     return isNumber(a) && isNumber(b) && a == b;
   }
   return compareValues(a, b) === 0;
@@ -289,6 +388,7 @@ export function canonicalJson(v: Value): string {
     case 'string':
       return JSON.stringify(v);
   }
+  if (v instanceof RegoDecimal) return formatNumber(v);
   if (Array.isArray(v)) return '[' + v.map(canonicalJson).join(',') + ']';
   if (v instanceof RegoSet) return '{"$set":[' + v.values().map(canonicalJson).join(',') + ']}';
   const parts = objectEntries(v).map(([k, x]) => (typeof k === 'string' ? JSON.stringify(k) : JSON.stringify(canonicalJson(k))) + ':' + canonicalJson(x));
@@ -300,6 +400,7 @@ export function toJson(v: Value): unknown {
   if (v === null || typeof v !== 'object') return typeof v === 'bigint' ? Number(v) : v;
   if (Array.isArray(v)) return v.map(toJson);
   if (v instanceof RegoSet) return v.values().map(toJson);
+  if (v instanceof RegoDecimal) return v.toNumber();
   const out: Record<string, unknown> = {};
   for (const [k, x] of objectEntries(v)) out[typeof k === 'string' ? k : JSON.stringify(toJson(k))] = toJson(x);
   return out;

@@ -22,7 +22,7 @@ export function introspectionResponse(token: ValidatedToken): Record<string, unk
     jti: token.jti,
     token_type: typeof token.claims.token_type === 'string' ? token.claims.token_type : 'Bearer',
   };
-  const out: Record<string, unknown> = { ...token.claims };
+  const out: Record<string, unknown> = { active: true, ...token.claims };
   for (const [k, v] of Object.entries(standard)) {
     if (v === undefined) delete out[k];
     else out[k] = v;

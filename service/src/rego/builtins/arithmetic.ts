@@ -1,5 +1,5 @@
 // Builtins of the "arithmetic" category: + - * / % on exact integers (bigint beyond the safe range) and floats.
-import { isInteger, isNumber, isSet, normalizeInt, RegoSet, type RegoNumber, type Value } from '../value.js';
+import { isInteger, isNumber, isSet, normalizeInt, RegoSet, toArithmetic, type RegoNumber, type Value } from '../value.js';
 import { BuiltinError, builtinError, operandError, type BuiltinDecl } from './types.js';
 
 /**
@@ -27,7 +27,7 @@ export function fromFloat(name: string, r: number): RegoNumber {
 
 function numberOperand(name: string, v: Value, position: number): RegoNumber {
   if (!isNumber(v)) throw operandError(name, position, 'number', v);
-  return v;
+  return toArithmetic(v);
 }
 
 /** A binary operation: safe-integer fast path, then exact bigints, then doubles. */

@@ -20,6 +20,7 @@ import { netBuiltins } from './net.js';
 import { cryptoBuiltins } from './crypto.js';
 import { jwtBuiltins } from './jwt.js';
 import { internalBuiltins } from './internal.js';
+import { runtimeBuiltins } from './runtime.js';
 
 const CATEGORIES: readonly (readonly BuiltinDecl[])[] = [
   stringsBuiltins,
@@ -42,6 +43,7 @@ const CATEGORIES: readonly (readonly BuiltinDecl[])[] = [
   cryptoBuiltins,
   jwtBuiltins,
   internalBuiltins,
+  runtimeBuiltins,
 ];
 
 function buildRegistry(): ReadonlyMap<string, BuiltinDecl> {

@@ -2,7 +2,8 @@
 import { isObject, objectEntries, objectGet, valuesEqual, RegoSet, type Value } from '../value.js';
 import type { BuiltinDecl } from './types.js';
 
-function member(x: Value, coll: Value): boolean {
+/** `x in coll`: membership among a collection's values (exported for the evaluator's operator fast path). */
+export function member(x: Value, coll: Value): boolean {
   if (Array.isArray(coll)) return coll.some((e) => valuesEqual(e, x));
   if (coll instanceof RegoSet) return coll.has(x);
   if (isObject(coll)) return objectEntries(coll).some(([, v]) => valuesEqual(v, x));

@@ -1,5 +1,5 @@
 // Operand checks shared by the text builtins, worded like OPA's topdown/builtins helpers.
-import { isArray, isNumber, isSet, typeName, type RegoNumber, type Value } from '../value.js';
+import { isArray, isNumber, isSet, typeName, toArithmetic, type RegoNumber, type Value } from '../value.js';
 import { BuiltinError, operandError } from './types.js';
 
 export function stringOperand(name: string, v: Value, position: number): string {
@@ -9,7 +9,7 @@ export function stringOperand(name: string, v: Value, position: number): string 
 
 export function numberOperand(name: string, v: Value, position: number): RegoNumber {
   if (!isNumber(v)) throw operandError(name, position, 'number', v);
-  return v;
+  return toArithmetic(v);
 }
 
 /** OPA's IntOperand: a number whose value is an integer that fits Go's int. */

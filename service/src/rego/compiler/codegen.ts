@@ -1,12 +1,12 @@
 // Compiler stage "codegen": turns checked rules into closures on their tree nodes and builds rule indexes.
 import type { Body, Expr, Term } from '../ast.js';
-import { scalarTerm, walkTerm } from '../ast.js';
+import { scalarTerm, walkBody, walkTerm } from '../ast.js';
 import type { BuiltinDecl } from '../builtins/types.js';
 import type { Value } from '../value.js';
 import { type CodegenContext, tempSlot } from '../eval/context.js';
 import { compileBody, DONE } from '../eval/exprs.js';
 import { compilePattern, compileTerm, type Matcher } from '../eval/terms.js';
-import type { CompiledClause, CompiledRule, DataNode, Get, Goal } from '../eval/tree.js';
+import { CLAUSE_END, type CompiledClause, type CompiledRule, type DataNode, type Get, type Goal } from '../eval/tree.js';
 import { keyOf } from '../eval/values.js';
 import type { Clause } from './resolve.js';
 import type { PlacedRule } from './tree-build.js';
@@ -41,16 +41,14 @@ function compileClause(shared: CodegenShared, clause: Clause, suffix: Term[]): C
     const next: Goal = i === args.length - 1 ? (s, f, k) => bodyGoal(s, f, k) : (s, f, k) => matchers[i + 1](s, f, k, (f[argsSlot] as Value[])[i + 1]);
     matchers.push(compilePattern(ctx, a, B, next));
   });
-  const { goal, bound } = compileBody(ctx, clause.body, B, DONE);
+  const { goal, bound } = compileBody(ctx, clause.body, B, CLAUSE_END);
   bodyGoal = goal;
   const valueTerm = clause.value ?? scalarTerm(true, clause.loc);
   const value = compileTerm(ctx, valueTerm, new Set(bound));
   const suffixTerms = suffix.map((t) => compileTerm(ctx, t, new Set(bound)));
   const first = matchers[0];
   return {
-    get nslots() {
-      return ctx.nslots;
-    },
+    nslots: ctx.nslots,
     run: (s, f, argv, k) => {
       if (!argv || !first) return goal(s, f, k);
       f[argsSlot] = argv;
@@ -108,8 +106,25 @@ function buildIndex(shared: CodegenShared, node: DataNode, placed: PlacedRule[])
   node.index = { ref: get, byKey, rest };
 }
 
+function callsPrint(placed: PlacedRule[]): boolean {
+  let found = false;
+  const visit = (t: Term): boolean | undefined => {
+    // Calls, and `with ... as print` replacements alike.
+    if (t.type === 'var' && t.name === 'print') found = true;
+    return !found;
+  };
+  for (const p of placed) {
+    for (const c of p.resolved.clauses) {
+      walkBody(c.body, visit);
+      if (c.value) walkTerm(c.value, visit);
+    }
+  }
+  return found;
+}
+
 /** Compiles every placed rule onto its node, then indexes nodes with many rules. */
 export function generate(shared: CodegenShared, placed: PlacedRule[]): void {
+  const memoizable = !callsPrint(placed);
   const byNode = new Map<DataNode, PlacedRule[]>();
   placed.forEach((p, order) => {
     const rule: CompiledRule = {
@@ -119,6 +134,7 @@ export function generate(shared: CodegenShared, placed: PlacedRule[]): void {
       clauses: p.resolved.clauses.map((c) => compileClause(shared, c, p.suffix)),
       loc: p.resolved.rule.loc,
     };
+    if (rule.kind === 'function') p.node.memoizable = memoizable;
     if (p.resolved.rule.isDefault) p.node.defaultRule = rule;
     else {
       p.node.rules.push(rule);
@@ -127,5 +143,21 @@ export function generate(shared: CodegenShared, placed: PlacedRule[]): void {
       byNode.set(p.node, list);
     }
   });
-  for (const [node, list] of byNode) buildIndex(shared, node, list);
+  for (const [node, list] of byNode) {
+    buildIndex(shared, node, list);
+    setConstant(node, list);
+  }
+}
+
+function trivialBody(body: Body): boolean {
+  return body.every((e) => e.kind === 'term' && !e.negated && e.with.length === 0 && e.term.type === 'scalar' && e.term.value === true);
+}
+
+/** A complete rule with one unconditional constant definition has the same value in every query. */
+function setConstant(node: DataNode, list: PlacedRule[]): void {
+  if (node.kind !== 'complete' || node.rules.length !== 1 || list.length !== 1 || node.children.size > 0) return;
+  const clause = list[0].resolved.clauses[0];
+  if (!clause || clause.args || !trivialBody(clause.body)) return;
+  const v = (node.rules[0].clauses[0].value?.get as { constant?: Value } | undefined)?.constant;
+  if (v !== undefined) node.constValue = v;
 }

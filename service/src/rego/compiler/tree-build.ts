@@ -22,7 +22,7 @@ export function childNode(parent: DataNode, key: Value): DataNode {
   const k = keyOf(key);
   let child = parent.children.get(k);
   if (!child) {
-    child = newNode(`${parent.name}.${displayKey(key)}`, [...parent.path, key], lookup(parent.base, key));
+    child = newNode(`${parent.name}.${displayKey(key)}`, [...parent.path, key], lookup(parent.base, key), parent.ids);
     parent.children.set(k, child);
   }
   return child;

@@ -3,9 +3,10 @@ import type { Term } from '../ast.js';
 import { refName } from '../ast.js';
 import { BuiltinError, type BuiltinDecl } from '../builtins/types.js';
 import { RegoError, type RegoLocation } from '../errors.js';
-import { toJson, type Value } from '../value.js';
+import { member } from '../builtins/internal.js';
+import { RegoSet, canonicalJson, compareValues, isObject, objectEntries, valuesEqual, type Value } from '../value.js';
 import { type CodegenContext, findNode } from './context.js';
-import type { EvalState, Mock } from './state.js';
+import { Memo, type EvalState, type Mock } from './state.js';
 import { compilePattern, compileTerm, fromGet, genAll } from './terms.js';
 import { callFunction, type CTerm, type DataNode, type Goal } from './tree.js';
 
@@ -37,7 +38,7 @@ export function callBuiltin(s: EvalState, decl: BuiltinDecl, args: Value[], loc:
   try {
     return decl.impl(args, s) ?? undefined;
   } catch (e) {
-    if (e instanceof RegoError) throw e;
+    if (e instanceof RegoError) throw e.location ? e : new RegoError(e.code, e.message, loc);
     if (e instanceof RangeError && /call stack/.test(e.message)) throw e;
     if (!s.strict) return undefined;
     if (e instanceof BuiltinError) throw new RegoError(e.code, e.message, loc);
@@ -54,7 +55,7 @@ function callMock(s: EvalState, m: Mock, args: Value[], loc: RegoLocation): Valu
       const saved = s.mocks;
       const memo = s.memo;
       s.mocks = undefined;
-      s.memo = new Map();
+      s.memo = new Memo();
       try {
         return callFunction(s, m.node, args, loc);
       } finally {
@@ -96,8 +97,17 @@ function invoker(callee: Callee, loc: RegoLocation): Invoke {
   };
 }
 
+/** A value in Rego syntax, as OPA's print shows terms: sets as {1, 2} (empty: set()), ", " between items. */
+function regoText(v: Value): string {
+  if (v === null || typeof v !== 'object') return typeof v === 'string' ? JSON.stringify(v) : canonicalJson(v);
+  if (Array.isArray(v)) return '[' + v.map(regoText).join(', ') + ']';
+  if (v instanceof RegoSet) return v.size === 0 ? 'set()' : '{' + v.values().map(regoText).join(', ') + '}';
+  if (!isObject(v)) return canonicalJson(v);
+  return '{' + objectEntries(v).map(([k, x]) => regoText(k) + ': ' + regoText(x)).join(', ') + '}';
+}
+
 function formatPrintArg(v: Value): string {
-  return typeof v === 'string' ? v : JSON.stringify(toJson(v));
+  return typeof v === 'string' ? v : regoText(v);
 }
 
 function compilePrint(ctx: CodegenContext, t: Extract<Term, { type: 'call' }>, B: Set<string>): CTerm {
@@ -116,12 +126,46 @@ function compilePrint(ctx: CodegenContext, t: Extract<Term, { type: 'call' }>, B
   });
 }
 
+/**
+ * Operators that never fail on any operands: evaluated without an argument array or the builtin
+ * call machinery (unless a `with` mock replaces them). Same functions as their declarations.
+ */
+const OPERATORS: ReadonlyMap<string, (a: Value, b: Value) => Value> = new Map([
+  ['equal', valuesEqual],
+  ['neq', (a: Value, b: Value) => !valuesEqual(a, b)],
+  ['lt', (a: Value, b: Value) => compareValues(a, b) < 0],
+  ['lte', (a: Value, b: Value) => compareValues(a, b) <= 0],
+  ['gt', (a: Value, b: Value) => compareValues(a, b) > 0],
+  ['gte', (a: Value, b: Value) => compareValues(a, b) >= 0],
+  ['internal.member_2', member],
+]);
+
+function compileOperator(op: (a: Value, b: Value) => Value, args: CTerm[], invoke: Invoke): CTerm | undefined {
+  const [g0, g1] = [args[0].get, args[1].get];
+  if (!g0 || !g1) return undefined;
+  return fromGet((s, f) => {
+    const a = g0(s, f);
+    if (a === undefined) return undefined;
+    const b = g1(s, f);
+    if (b === undefined) return undefined;
+    return s.mocks === undefined ? op(a, b) : invoke(s, [a, b]);
+  });
+}
+
 /** A call evaluated as a value (all arguments are inputs). */
 export function compileCall(ctx: CodegenContext, t: Extract<Term, { type: 'call' }>, B: Set<string>): CTerm {
   const callee = resolveCallee(ctx, t.fn);
   if (callee.kind === 'builtin' && callee.name === 'print') return compilePrint(ctx, t, B);
   const args = t.args.map((a) => compileTerm(ctx, a, B));
   const invoke = invoker(callee, t.loc);
+  const op = callee.kind === 'builtin' && args.length === 2 ? OPERATORS.get(callee.name) : undefined;
+  const fast = op && compileOperator(op, args, invoke);
+  if (fast) return fast;
+  if (callee.kind === 'builtin' && !callee.decl.relation) {
+    const decl = callee.decl;
+    const loc = t.loc;
+    return genAll(args, (vals, s) => (s.mocks === undefined ? callBuiltin(s, decl, vals, loc) : invoke(s, vals)));
+  }
   if (callee.kind === 'builtin' && callee.decl.relation) {
     const all = genAll(args, (vals) => vals);
     return {

@@ -4,7 +4,7 @@ import { RegoError } from '../errors.js';
 import { RegoObject, isPlainObject, type PlainObject, type Value } from '../value.js';
 import { arityOf, compileOutputCall, resolveCallee } from './calls.js';
 import { type CodegenContext, findNode, tempSlot } from './context.js';
-import type { EvalState, Frame, K, Mock } from './state.js';
+import { Memo, type EvalState, type Frame, type K, type Mock } from './state.js';
 import { compilePattern, compileTerm, unboundValueVars, type Matcher } from './terms.js';
 import { overlay, type Goal } from './tree.js';
 import { enumerate } from './values.js';
@@ -234,7 +234,7 @@ function compileModifier(ctx: CodegenContext, w: WithModifier, B: Set<string>): 
     return (s, f) => {
       const v = getValue(s, f);
       if (v === undefined) return false;
-      s.root = overlay(s.root, path, v);
+      s.root = overlay(s.root, path, v, s.overlayIds);
       return true;
     };
   }
@@ -276,7 +276,7 @@ function compileWith(ctx: CodegenContext, e: Expr, B: Set<string>, next: Goal): 
         return false;
       }
     }
-    s.memo = new Map();
+    s.memo = new Memo();
     outerStack.push(saved);
     try {
       return inner(s, f, k);

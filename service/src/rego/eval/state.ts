@@ -3,7 +3,7 @@ import type { BuiltinContext, BuiltinDecl } from '../builtins/types.js';
 import { RegoError, type RegoLocation } from '../errors.js';
 import type { ResolvedLimits } from '../limits.js';
 import type { Value } from '../value.js';
-import type { DataNode } from './tree.js';
+import type { ClauseSink, CompiledClause, DataNode, NodeIds } from './tree.js';
 
 /** A replacement installed by `with f as ...`: a value, a user function or a builtin. */
 export type Mock = { kind: 'value'; value: Value } | { kind: 'node'; node: DataNode } | { kind: 'builtin'; decl: BuiltinDecl };
@@ -16,28 +16,52 @@ export type VK = (v: Value) => boolean;
 /** Marker for a memoized undefined document. */
 export const UNDEF: unique symbol = Symbol('undefined');
 
+/** Results of one function for scalar arguments (see callFunction). */
+export type CallMemo = Map<unknown, Value | typeof UNDEF>;
+
+/** Memoized documents (by node id: an array index is cheaper than a hash lookup) and function results. */
+export class Memo {
+  readonly docs: (Value | typeof UNDEF | undefined)[] = [];
+  readonly calls = new Map<object, CallMemo>();
+}
+
 export class EvalState implements BuiltinContext {
   input: Value | undefined;
   root: DataNode;
   /** Memoized rule and document values, replaced while a `with` is active. */
-  memo = new Map<object, Value | typeof UNDEF>();
+  memo = new Memo();
   mocks: Map<string, Mock> | undefined;
   steps = 0;
+  /** Where the clause being run delivers its solutions (see runChain). */
+  sink: ClauseSink | undefined;
+  sinkClause: CompiledClause | undefined;
+  produced = false;
   depth = 0;
   readonly deadline: number;
+  /** Ids for the nodes of `with data` overlays: after the compiled tree's, fresh per query. */
+  readonly overlayIds: NodeIds;
   readonly cache = new Map<string, unknown>();
+  #nowNs: bigint | undefined;
 
   constructor(
     readonly baseRoot: DataNode,
     input: Value | undefined,
     readonly limits: ResolvedLimits,
     readonly strict: boolean,
-    readonly nowNs: bigint,
+    nowNs: bigint | undefined,
     private readonly printSink: ((line: string) => void) | undefined,
   ) {
     this.root = baseRoot;
+    this.overlayIds = { next: baseRoot.ids.next };
     this.input = input;
     this.deadline = limits.timeoutMs > 0 ? Date.now() + limits.timeoutMs : 0;
+    this.#nowNs = nowNs;
+  }
+
+  /** The query's fixed time, read from the clock on first use (most queries never ask). */
+  get nowNs(): bigint {
+    this.#nowNs ??= BigInt(Date.now()) * 1_000_000n;
+    return this.#nowNs;
   }
 
   print(line: string): void {

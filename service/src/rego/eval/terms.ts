@@ -13,6 +13,29 @@ import { enumerate, keyOf, lookup } from './values.js';
 /** A pattern matcher: matches v, then runs its statically chained next goal. */
 export type Matcher = (s: EvalState, f: Frame, k: K, v: Value) => boolean;
 
+/** A term with one constant value; its getter carries the value so callers can use it directly. */
+export function constantTerm(v: Value): CTerm {
+  const get = Object.assign(() => v, { constant: v });
+  return fromGet(get);
+}
+
+/** The constant values of all terms, or undefined when one of them is not constant. Values are never mutated, so one instance serves every evaluation. */
+function constants(terms: CTerm[]): Value[] | undefined {
+  const out: Value[] = [];
+  for (const t of terms) {
+    const c = (t.get as (Get & { constant?: Value }) | undefined)?.constant;
+    if (c === undefined) return undefined;
+    out.push(c);
+  }
+  return out;
+}
+
+function pairsToObject(vals: Value[]): Value {
+  const entries: [Value, Value][] = [];
+  for (let i = 0; i < vals.length; i += 2) entries.push([vals[i], vals[i + 1]]);
+  return makeObject(entries);
+}
+
 export function fromGet(get: Get): CTerm {
   return {
     get,
@@ -62,6 +85,34 @@ export function unboundValueVars(t: Term, B: Set<string>): string[] {
 export function genAll(terms: CTerm[], build: (vals: Value[], s: EvalState) => Value | undefined): CTerm {
   if (terms.every((t) => t.get)) {
     const gets = terms.map((t) => t.get!);
+    // Unrolled for the common arities (most calls and operators take one to three arguments).
+    if (gets.length === 1) {
+      const [g0] = gets;
+      return fromGet((s, f) => {
+        const a = g0(s, f);
+        return a === undefined ? undefined : build([a], s);
+      });
+    }
+    if (gets.length === 2) {
+      const [g0, g1] = gets;
+      return fromGet((s, f) => {
+        const a = g0(s, f);
+        if (a === undefined) return undefined;
+        const b = g1(s, f);
+        return b === undefined ? undefined : build([a, b], s);
+      });
+    }
+    if (gets.length === 3) {
+      const [g0, g1, g2] = gets;
+      return fromGet((s, f) => {
+        const a = g0(s, f);
+        if (a === undefined) return undefined;
+        const b = g1(s, f);
+        if (b === undefined) return undefined;
+        const c = g2(s, f);
+        return c === undefined ? undefined : build([a, b, c], s);
+      });
+    }
     return fromGet((s, f) => {
       const vals: Value[] = new Array(gets.length);
       for (let i = 0; i < gets.length; i++) {
@@ -142,7 +193,35 @@ function compileSteps(ctx: CodegenContext, path: Term[], B: Set<string>): Step[]
   });
 }
 
+/** The constant key of a step, when it has one (ref paths are mostly constant strings). */
+function constantKey(st: Step): Value | undefined {
+  return st.kind === 'get' ? (st.get as Get & { constant?: Value }).constant : undefined;
+}
+
+/** Navigation along constant keys only: no closure call per step. */
+function navigateConstant(bget: Get, keys: Value[]): CTerm {
+  if (keys.length === 1) {
+    const k0 = keys[0];
+    return fromGet((s, f) => lookup(bget(s, f), k0));
+  }
+  if (keys.length === 2) {
+    const [k0, k1] = keys;
+    return fromGet((s, f) => {
+      const v = lookup(bget(s, f), k0);
+      return v === undefined ? undefined : lookup(v, k1);
+    });
+  }
+  return fromGet((s, f) => {
+    let v = bget(s, f);
+    for (let i = 0; i < keys.length && v !== undefined; i++) v = lookup(v, keys[i]);
+    return v;
+  });
+}
+
 function navigate(steps: Step[], from: number, base: CTerm): CTerm {
+  if (base.get && steps.length > from && steps.slice(from).every((s) => constantKey(s) !== undefined)) {
+    return navigateConstant(base.get, steps.slice(from).map((s) => constantKey(s)!));
+  }
   if (base.get && steps.slice(from).every((s) => s.kind === 'get')) {
     const bget = base.get;
     const gets = steps.slice(from).map((s) => (s as { get: Get }).get);
@@ -240,10 +319,8 @@ function compileRef(ctx: CodegenContext, t: Extract<Term, { type: 'ref' }>, B: S
 /** Compiles a term evaluated as a value; `B` (bound vars) grows with vars bound by ref enumeration. */
 export function compileTerm(ctx: CodegenContext, t: Term, B: Set<string>): CTerm {
   switch (t.type) {
-    case 'scalar': {
-      const v = t.value as Value;
-      return fromGet(() => v);
-    }
+    case 'scalar':
+      return constantTerm(t.value as Value);
     case 'var': {
       if (t.name === 'input') return fromGet((s) => s.input);
       if (t.name === 'data') return fromGet((s) => nodeValue(s, s.root));
@@ -252,26 +329,26 @@ export function compileTerm(ctx: CodegenContext, t: Term, B: Set<string>): CTerm
     }
     case 'ref':
       return compileRef(ctx, t, B);
-    case 'array':
-      return genAll(
-        t.items.map((x) => compileTerm(ctx, x, B)),
-        (vals) => vals,
-      );
-    case 'set':
-      return genAll(
-        t.items.map((x) => compileTerm(ctx, x, B)),
-        (vals) => new RegoSet(vals),
-      );
+    case 'array': {
+      const items = t.items.map((x) => compileTerm(ctx, x, B));
+      const consts = constants(items);
+      if (consts) return constantTerm(consts);
+      return genAll(items, (vals) => vals);
+    }
+    case 'set': {
+      const items = t.items.map((x) => compileTerm(ctx, x, B));
+      const consts = constants(items);
+      if (consts) return constantTerm(new RegoSet(consts));
+      return genAll(items, (vals) => new RegoSet(vals));
+    }
     case 'object': {
       const parts: CTerm[] = [];
       for (const [k, v] of t.entries) {
         parts.push(compileTerm(ctx, k, B), compileTerm(ctx, v, B));
       }
-      return genAll(parts, (vals) => {
-        const entries: [Value, Value][] = [];
-        for (let i = 0; i < vals.length; i += 2) entries.push([vals[i], vals[i + 1]]);
-        return makeObject(entries);
-      });
+      const consts = constants(parts);
+      if (consts) return constantTerm(pairsToObject(consts));
+      return genAll(parts, pairsToObject);
     }
     case 'arraycomp':
     case 'setcomp':

@@ -1,7 +1,7 @@
 // The data tree: base documents and compiled rules by path, and the evaluation of rules and functions.
 import { RegoError, type RegoLocation } from '../errors.js';
 import { RegoSet, isPlainObject, objectEntries, valuesEqual, type Value } from '../value.js';
-import { UNDEF, type EvalState, type Frame, type K } from './state.js';
+import { UNDEF, type CallMemo, type EvalState, type Frame, type K } from './state.js';
 import { ObjectBuilder, keyOf, lookup } from './values.js';
 
 /** A compiled goal: runs, and on success calls the statically chained next goal and finally k. */
@@ -44,7 +44,15 @@ export interface RuleIndex {
 
 export type NodeKind = 'none' | 'complete' | 'multi' | 'object' | 'function';
 
+/** Hands out node ids within one tree (and the overlays of its queries). */
+export interface NodeIds {
+  next: number;
+}
+
 export interface DataNode {
+  /** Unique within its tree and that tree's overlays: the node's memo slot. */
+  id: number;
+  ids: NodeIds;
   /** "data.a.b" for messages. */
   name: string;
   path: Value[];
@@ -56,10 +64,20 @@ export interface DataNode {
   index?: RuleIndex;
   /** Number of arguments (function nodes). */
   arity?: number;
+  /**
+   * Function nodes whose results may be memoized per query for scalar arguments: set by codegen
+   * when no rule of the program prints (a memoized call would skip its print side effect).
+   */
+  memoizable?: boolean;
+  /** Key of this function's CallMemo in the per-query memo map. */
+  callMemoKey?: object;
+  /** The document when it is one unconditional constant (`xs := {"a", "b"}`): computed at compile time. */
+  constValue?: Value;
 }
 
-export function newNode(name: string, path: Value[], base: Value | undefined): DataNode {
-  return { name, path, children: new Map(), base, kind: 'none', rules: [] };
+/** A node of the tree whose ids `ids` hands out (a new tree when absent). */
+export function newNode(name: string, path: Value[], base: Value | undefined, ids: NodeIds = { next: 0 }): DataNode {
+  return { id: ids.next++, ids, name, path, children: new Map(), base, kind: 'none', rules: [] };
 }
 
 function candidates(s: EvalState, node: DataNode): CompiledRule[] {
@@ -78,17 +96,35 @@ function functionConflict(node: DataNode): string {
   return `functions must not produce multiple outputs for same inputs: function ${node.name} produced conflicting values for the same inputs`;
 }
 
+/** What runChain does with each solution of a clause body. */
+export type ClauseSink = (c: CompiledClause, f: Frame) => boolean;
+
+const UNUSED_K: K = () => true;
+
+/**
+ * The final goal of every rule clause: hands the solution to the sink of the innermost runChain
+ * (through the state, so that running a clause allocates no continuation closure).
+ */
+export const CLAUSE_END: Goal = (s, f) => {
+  s.produced = true;
+  return s.sink!(s.sinkClause!, f);
+};
+
 /** Runs one rule's clause chain (main body, then else clauses until one succeeds). */
-function runChain(s: EvalState, rule: CompiledRule, args: Value[] | undefined, onValue: (c: CompiledClause, f: Frame) => boolean): void {
+function runChain(s: EvalState, rule: CompiledRule, args: Value[] | undefined, onValue: ClauseSink): void {
+  const sink = s.sink;
+  const sinkClause = s.sinkClause;
+  const produced = s.produced;
+  s.sink = onValue;
   for (const c of rule.clauses) {
-    const f: Frame = new Array(c.nslots);
-    let produced = false;
-    c.run(s, f, args, () => {
-      produced = true;
-      return onValue(c, f);
-    });
-    if (produced) return;
+    s.sinkClause = c;
+    s.produced = false;
+    c.run(s, new Array(c.nslots), args, UNUSED_K);
+    if (s.produced) break;
   }
+  s.sink = sink;
+  s.sinkClause = sinkClause;
+  s.produced = produced;
 }
 
 function evalComplete(s: EvalState, node: DataNode): Value | undefined {
@@ -177,8 +213,9 @@ function evalObject(s: EvalState, node: DataNode): Value {
 
 /** The document at a node: rule values, or the object of its children and base data. Memoized per query. */
 export function nodeValue(s: EvalState, node: DataNode): Value | undefined {
+  if (node.constValue !== undefined) return node.constValue;
   if (node.kind === 'none' && node.children.size === 0) return node.base;
-  const memo = s.memo.get(node);
+  const memo = s.memo.docs[node.id];
   if (memo !== undefined) return memo === UNDEF ? undefined : memo;
   s.enter(node.rules[0]?.loc ?? { file: '', row: 0, col: 0 });
   let v: Value | undefined;
@@ -206,12 +243,47 @@ export function nodeValue(s: EvalState, node: DataNode): Value | undefined {
   } finally {
     s.leave();
   }
-  s.memo.set(node, v === undefined ? UNDEF : v);
+  s.memo.docs[node.id] = v === undefined ? UNDEF : v;
   return v;
 }
 
-/** Calls a user function: every definition runs; differing results are a conflict. */
+/** The memo key of scalar arguments, or undefined when an argument is composite (not memoized). */
+function scalarArgsKey(args: Value[]): unknown {
+  if (args.length === 1) {
+    const a = args[0];
+    return a !== null && typeof a === 'object' ? undefined : a;
+  }
+  let key = '';
+  for (const a of args) {
+    if (a !== null && typeof a === 'object') return undefined;
+    // JSON text keeps strings apart from numbers and booleans and has no raw NUL.
+    key += (typeof a === 'string' ? JSON.stringify(a) : typeof a === 'bigint' ? a.toString() : String(a)) + '\u0000';
+  }
+  return key;
+}
+
+/**
+ * Calls a user function: every definition runs; differing results are a conflict. Results for
+ * scalar arguments are memoized per query (the memo map is replaced under `with`).
+ */
 export function callFunction(s: EvalState, node: DataNode, args: Value[], loc: RegoLocation): Value | undefined {
+  if (!node.memoizable) return evalFunction(s, node, args, loc);
+  const key = scalarArgsKey(args);
+  if (key === undefined) return evalFunction(s, node, args, loc);
+  const memoKey = (node.callMemoKey ??= {});
+  let calls = s.memo.calls.get(memoKey);
+  if (calls === undefined) {
+    calls = new Map();
+    s.memo.calls.set(memoKey, calls);
+  }
+  const hit = calls.get(key);
+  if (hit !== undefined) return hit === UNDEF ? undefined : hit;
+  const v = evalFunction(s, node, args, loc);
+  calls.set(key, v === undefined ? UNDEF : v);
+  return v;
+}
+
+function evalFunction(s: EvalState, node: DataNode, args: Value[], loc: RegoLocation): Value | undefined {
   s.enter(loc);
   let result: Value | undefined;
   try {
@@ -226,9 +298,7 @@ export function callFunction(s: EvalState, node: DataNode, args: Value[], loc: R
       });
     }
     if (result === undefined && node.defaultRule) {
-      const c = node.defaultRule.clauses[0];
-      const f: Frame = new Array(c.nslots);
-      c.run(s, f, args, () => {
+      runChain(s, node.defaultRule, args, (c, f) => {
         result = c.value!.get ? c.value!.get(s, f) : firstValue(s, f, c.value!);
         return true;
       });
@@ -240,8 +310,8 @@ export function callFunction(s: EvalState, node: DataNode, args: Value[], loc: R
 }
 
 /** A copy of the tree where `path` holds `value` (for `with data.x as v`). */
-export function overlay(root: DataNode, path: Value[], value: Value): DataNode {
-  const clone = (n: DataNode): DataNode => ({ ...n, children: new Map(n.children) });
+export function overlay(root: DataNode, path: Value[], value: Value, ids: NodeIds): DataNode {
+  const clone = (n: DataNode): DataNode => ({ ...n, id: ids.next++, ids, children: new Map(n.children) });
   const top = clone(root);
   let cur = top;
   for (let i = 0; i < path.length; i++) {
@@ -250,9 +320,9 @@ export function overlay(root: DataNode, path: Value[], value: Value): DataNode {
     const existing = cur.children.get(k);
     const name = `${cur.name}.${String(path[i])}`;
     let next: DataNode;
-    if (last) next = newNode(name, path.slice(0, i + 1), value);
-    else if (existing && existing.kind !== 'none') next = newNode(name, path.slice(0, i + 1), nodeBaseless());
-    else next = existing ? clone(existing) : newNode(name, path.slice(0, i + 1), lookup(cur.base, path[i]));
+    if (last) next = newNode(name, path.slice(0, i + 1), value, ids);
+    else if (existing && existing.kind !== 'none') next = newNode(name, path.slice(0, i + 1), nodeBaseless(), ids);
+    else next = existing ? clone(existing) : newNode(name, path.slice(0, i + 1), lookup(cur.base, path[i]), ids);
     if (cur.kind !== 'none' && !last) {
       cur.kind = 'none';
       cur.rules = [];

@@ -1,0 +1,77 @@
+// POST /v1/decisions and POST /v1/decisions/batch: checks the caller may ask about the server and the
+// request's size and depth limits, then asks the decision service (a bad token is an outcome, not an error).
+import type { Request, Response } from 'express';
+import type { DecisionAction, ServerRef } from '../../decisions/index.js';
+import type { AppDeps } from '../deps.js';
+import { callerOf } from '../middleware/caller-auth.js';
+import { HttpProblem } from '../problems.js';
+import type { RouteModule } from '../route-types.js';
+import { checkActionLimits } from './decision-limits.js';
+
+interface DecisionBody {
+  token: string;
+  server: string;
+  action: DecisionAction;
+  context?: Record<string, unknown>;
+}
+
+interface BatchBody {
+  token: string;
+  server: string;
+  actions: DecisionAction[];
+  context?: Record<string, unknown>;
+}
+
+/** The registry entry the caller asks about: unknown servers and servers of other callers are 403. */
+function serverFor(deps: AppDeps, res: Response, id: string): ServerRef {
+  const server = deps.registry.servers.get(id);
+  if (server === undefined) throw new HttpProblem('unknown_server', `server "${id}" is not registered`);
+  if (!deps.registry.callerMayAsk(callerOf(res), id)) throw new HttpProblem('server_not_allowed', `caller is not registered for server "${id}"`);
+  return { id: server.id, resource: server.resource };
+}
+
+function bodyOf<T>(req: Request): T {
+  return req.body as T;
+}
+
+export const decisionRoutes: RouteModule = (deps) => {
+  const decisions = deps.decisions;
+  if (decisions === undefined) return [];
+  const limits = { maxArgumentBytes: deps.config.decisions.max_argument_bytes, maxDepth: deps.config.decisions.max_json_depth };
+  return [
+    {
+      method: 'post',
+      path: '/v1/decisions',
+      access: 'caller',
+      handler: async (req, res) => {
+        const body = bodyOf<DecisionBody>(req);
+        checkActionLimits([body.action], body.context, limits, false);
+        const server = serverFor(deps, res, body.server);
+        const answer = await decisions.service.decide({
+          token: body.token,
+          server,
+          action: body.action,
+          ...(body.context !== undefined ? { context: body.context } : {}),
+        });
+        res.set('cache-control', 'no-store').json(answer);
+      },
+    },
+    {
+      method: 'post',
+      path: '/v1/decisions/batch',
+      access: 'caller',
+      handler: async (req, res) => {
+        const body = bodyOf<BatchBody>(req);
+        checkActionLimits(body.actions, body.context, limits, true);
+        const server = serverFor(deps, res, body.server);
+        const results = await decisions.service.decideBatch({
+          token: body.token,
+          server,
+          actions: body.actions,
+          ...(body.context !== undefined ? { context: body.context } : {}),
+        });
+        res.set('cache-control', 'no-store').json({ results });
+      },
+    },
+  ];
+};

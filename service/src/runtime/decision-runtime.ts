@@ -1,0 +1,213 @@
+// The decision path's moving parts built from the configuration: shared store (Redis, else memory),
+// revocation mirror, policy reloader (+ git pull), decision log pipeline and the decision service.
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigError } from '../config/errors.js';
+import type { AuthzConfig } from '../config/types.js';
+import {
+  createDecisionCache,
+  createDecisionService,
+  createSharedValidationCache,
+  revocationQueryHook,
+  type DecisionService,
+  type TokenValidator,
+} from '../decisions/index.js';
+import {
+  createArgumentMasker,
+  createDecisionLogBuffer,
+  createMemoryLogTransport,
+  type ArgumentMasker,
+  type DecisionLogBuffer,
+  type DecisionLogTransport,
+} from '../decision-logs/index.js';
+import type { Logger, MetricsHooks } from '../hooks/index.js';
+import { createBullmqLogTransport, startGitPullScheduler, type GitPullScheduler } from '../jobs/index.js';
+import { createPolicyReloader, createRegoCompiler, loadPolicySources, pullPolicyRepo, type PolicyReloader } from '../policy/index.js';
+import { createRevocationList, type RevocationList } from '../revocation/index.js';
+import { createMemoryStore, createRedisStore, reportStoreHealth, type RedisStore, type SharedStore } from '../store/index.js';
+import type { RevocationQuery, TokenValidationCache } from '../tokens/index.js';
+import { createConfiguredSinks } from './log-sinks.js';
+
+export interface DecisionRuntimeOptions {
+  config: AuthzConfig;
+  logger: Logger;
+  metrics: MetricsHooks;
+  now?: () => number;
+  /** Relative sink and policy paths resolve against this directory (default: process.cwd()). */
+  cwd?: string;
+  /** Policy watch tuning (tests use polling with a short debounce). */
+  watchMode?: 'auto' | 'watch' | 'poll';
+  watchDebounceMs?: number;
+}
+
+export interface DecisionRuntime {
+  readonly store: SharedStore;
+  readonly revocations: RevocationList;
+  readonly policies: PolicyReloader;
+  /** The decision log writer; undefined when no sink is configured. */
+  readonly decisionLogs?: DecisionLogBuffer;
+  /** Token validation cache over the shared store (Redis only; otherwise the tokens package's own). */
+  readonly tokenCache?: TokenValidationCache;
+  /** The tokens package's revocation hook, answered from the in-process mirror. */
+  readonly isRevoked: (query: RevocationQuery) => boolean;
+  /** The decision service over the given token validator. */
+  decisionService(validateToken: TokenValidator): DecisionService;
+  /** Connects, loads policies and starts background work; resolves even when Redis is down. */
+  start(): Promise<void>;
+  /** Waits (bounded) until every decision log record so far has reached every sink. */
+  drainDecisionLogs(timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** How long start-up waits for a first Redis connection before deciding without it. */
+const REDIS_START_WAIT_MS = 2_000;
+const QUEUE_DEPTH_POLL_MS = 5_000;
+const SHUTDOWN_DRAIN_MS = 2_000;
+
+function masker(paths: readonly string[]): ArgumentMasker {
+  try {
+    return createArgumentMasker({ paths });
+  } catch (e) {
+    throw new ConfigError([{ path: 'decision_logs.mask_paths', message: e instanceof Error ? e.message : String(e) }]);
+  }
+}
+
+export function createDecisionRuntime(options: DecisionRuntimeOptions): DecisionRuntime {
+  const { config, logger, metrics } = options;
+  const cwd = options.cwd ?? process.cwd();
+  const redisUrl = config.redis.url;
+  const bullPrefix = `${config.redis.key_prefix}bull`;
+  const redisStore: RedisStore | undefined = redisUrl !== undefined ? createRedisStore({ url: redisUrl, prefix: config.redis.key_prefix }) : undefined;
+  const store: SharedStore = redisStore ?? createMemoryStore(options.now ? { now: options.now } : {});
+  const revocations = createRevocationList({ store, metrics, logger, ...(options.now ? { now: options.now } : {}) });
+  const policyDir = resolve(cwd, config.policies.dir);
+  const policies = createPolicyReloader({
+    dir: policyDir,
+    load: loadPolicySources,
+    compile: createRegoCompiler(),
+    entrypoint: config.decisions.entrypoint,
+    fallbackEntrypoint: config.decisions.fallback_entrypoint,
+    ...(redisUrl !== undefined ? { store } : {}),
+    watch: config.policies.watch,
+    ...(options.watchMode !== undefined ? { watchMode: options.watchMode } : {}),
+    ...(options.watchDebounceMs !== undefined ? { debounceMs: options.watchDebounceMs } : {}),
+    metrics,
+    logger,
+  });
+  const maxTtl = config.cache.decision_max_ttl_seconds;
+  const cache = maxTtl > 0
+    ? createDecisionCache({ store, maxTtlSeconds: maxTtl, lruSize: config.cache.decision_lru_entries, metrics, logger, ...(options.now ? { now: options.now } : {}) })
+    : undefined;
+  const tokenCache = redisUrl !== undefined
+    ? createSharedValidationCache({ store, lruSize: config.cache.token_max_entries, metrics, logger, ...(options.now ? { now: options.now } : {}) })
+    : undefined;
+
+  // The transport is built at start(), after the file sinks' dedupe sets are seeded from their files;
+  // until then enqueued batches wait for it (the buffer never blocks a decision).
+  const configured = config.decision_logs.sinks.length > 0 ? createConfiguredSinks(config.decision_logs.sinks, cwd) : undefined;
+  let transport: DecisionLogTransport | undefined;
+  let transportReady: (t: DecisionLogTransport) => void = () => undefined;
+  const transportPromise = new Promise<DecisionLogTransport>((r) => (transportReady = r));
+  const decisionLogs = configured
+    ? createDecisionLogBuffer({
+      transport: {
+        enqueue: async (batch) => (await transportPromise).enqueue(batch),
+        depth: async () => (transport ? transport.depth() : {}),
+        drain: async (ms) => (transport ? transport.drain(ms) : true),
+        close: async () => transport?.close(),
+      },
+      masker: masker(config.decision_logs.mask_paths),
+      maxBuffered: config.decision_logs.buffer_max_records,
+      metrics,
+      logger,
+    })
+    : undefined;
+
+  let started = false;
+  let gitPull: GitPullScheduler | undefined;
+  let depthTimer: NodeJS.Timeout | undefined;
+  let offHealth: (() => void) | undefined;
+
+  function buildTransport(): DecisionLogTransport {
+    const sinks = configured!.sinks;
+    if (redisUrl === undefined) return createMemoryLogTransport({ sinks, metrics, logger });
+    const spillPath = config.decision_logs.spill_path !== undefined
+      ? resolve(cwd, config.decision_logs.spill_path)
+      : join(tmpdir(), 'mcp-authz', `decision-logs-spill-${config.http.port}.jsonl`);
+    return createBullmqLogTransport({ redisUrl, prefix: bullPrefix, sinks, spillPath, metrics, logger });
+  }
+
+  async function pullAndReload(): Promise<void> {
+    const commit = await pullPolicyRepo({ url: config.policies.git_url!, branch: config.policies.git_branch, dir: policyDir });
+    const attempt = await policies.reload();
+    logger.info({ commit, result: attempt.result, revision: attempt.revision }, 'policy git pull');
+  }
+
+  return {
+    store,
+    revocations,
+    policies,
+    ...(decisionLogs ? { decisionLogs } : {}),
+    ...(tokenCache ? { tokenCache } : {}),
+    isRevoked: revocationQueryHook(revocations),
+    decisionService(validateToken) {
+      return createDecisionService({
+        validateToken,
+        engines: policies,
+        ...(cache ? { cache } : {}),
+        revocations,
+        maxTtlSeconds: maxTtl,
+        ...(decisionLogs ? { decisionLog: decisionLogs } : {}),
+        metrics,
+        logger,
+        ...(options.now ? { now: options.now } : {}),
+      });
+    },
+    async start() {
+      if (started) return;
+      started = true;
+      if (redisStore) {
+        const ready = await redisStore.waitReady(REDIS_START_WAIT_MS);
+        if (!ready) logger.warn({}, 'redis not reachable at start; deciding without the shared cache');
+      }
+      offHealth = reportStoreHealth(store, metrics, logger);
+      await revocations.start();
+      if (configured) {
+        await configured.seed();
+        transport = buildTransport();
+        transportReady(transport);
+        if (redisUrl !== undefined) {
+          depthTimer = setInterval(() => void transport?.depth().catch(() => undefined), QUEUE_DEPTH_POLL_MS);
+          depthTimer.unref();
+        }
+      }
+      await policies.start();
+      if (config.policies.git_url !== undefined) {
+        gitPull = await startGitPullScheduler({
+          ...(redisUrl !== undefined ? { redisUrl, prefix: bullPrefix } : {}),
+          intervalMs: config.policies.git_pull_interval_seconds * 1000,
+          pull: pullAndReload,
+          logger,
+        });
+      }
+    },
+    async drainDecisionLogs(timeoutMs) {
+      if (!decisionLogs || !transport) return true;
+      await decisionLogs.flush();
+      return transport.drain(timeoutMs);
+    },
+    async close() {
+      if (depthTimer) clearInterval(depthTimer);
+      await gitPull?.stop();
+      await policies.stop();
+      if (started && decisionLogs && transport) {
+        await decisionLogs.close();
+        await transport.drain(SHUTDOWN_DRAIN_MS);
+        await transport.close();
+      }
+      await revocations.stop();
+      offHealth?.();
+      await store.close();
+    },
+  };
+}
