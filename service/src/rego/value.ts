@@ -88,12 +88,9 @@ export class RegoDecimal {
     this.#exp = exp;
   }
 
-  get digits(): bigint {
-    return this.#digits;
-  }
-
-  get exp(): number {
-    return this.#exp;
+  /** Methods, not getters: a property read on a non-object value must find nothing (see lookupString). */
+  parts(): { digits: bigint; exp: number } {
+    return { digits: this.#digits, exp: this.#exp };
   }
 
   toNumber(): number {
@@ -258,7 +255,7 @@ function decimalParts(text: string): { digits: bigint; exp: number } | undefined
 }
 
 function numberParts(n: RegoNumber | RegoDecimal): { digits: bigint; exp: number } {
-  if (n instanceof RegoDecimal) return { digits: n.digits, exp: n.exp };
+  if (n instanceof RegoDecimal) return n.parts();
   if (typeof n === 'bigint') return { digits: n, exp: 0 };
   return decimalParts(String(n)) ?? { digits: 0n, exp: 0 };
 }
@@ -302,7 +299,8 @@ export function formatNumber(n: RegoNumber | RegoDecimal): string {
   return String(n);
 }
 
-function formatDecimal(d: RegoDecimal): string {
+function formatDecimal(dec: RegoDecimal): string {
+  const d = dec.parts();
   const negative = d.digits < 0n;
   const body = (negative ? -d.digits : d.digits).toString();
   const sign = negative ? '-' : '';

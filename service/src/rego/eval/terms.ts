@@ -8,7 +8,7 @@ import { type CodegenContext, slotOf, tempSlot } from './context.js';
 import { compileBody, DONE } from './exprs.js';
 import type { EvalState, Frame, K } from './state.js';
 import { lookupPath, nodeValue, type CTerm, type DataNode, type Gen, type Get, type Goal } from './tree.js';
-import { enumerate, keyOf, lookup } from './values.js';
+import { enumerate, keyOf, lookup, lookupString } from './values.js';
 
 /** A pattern matcher: matches v, then runs its statically chained next goal. */
 export type Matcher = (s: EvalState, f: Frame, k: K, v: Value) => boolean;
@@ -200,20 +200,33 @@ function constantKey(st: Step): Value | undefined {
 
 /** Navigation along constant keys only: no closure call per step. */
 function navigateConstant(bget: Get, keys: Value[]): CTerm {
+  if (keys.every((k) => typeof k === 'string')) return navigateStrings(bget, keys as string[]);
   if (keys.length === 1) {
     const k0 = keys[0];
     return fromGet((s, f) => lookup(bget(s, f), k0));
   }
+  return fromGet((s, f) => {
+    let v = bget(s, f);
+    for (let i = 0; i < keys.length && v !== undefined; i++) v = lookup(v, keys[i]);
+    return v;
+  });
+}
+
+function navigateStrings(bget: Get, keys: string[]): CTerm {
+  if (keys.length === 1) {
+    const k0 = keys[0];
+    return fromGet((s, f) => lookupString(bget(s, f), k0));
+  }
   if (keys.length === 2) {
     const [k0, k1] = keys;
     return fromGet((s, f) => {
-      const v = lookup(bget(s, f), k0);
-      return v === undefined ? undefined : lookup(v, k1);
+      const v = lookupString(bget(s, f), k0);
+      return v === undefined ? undefined : lookupString(v, k1);
     });
   }
   return fromGet((s, f) => {
     let v = bget(s, f);
-    for (let i = 0; i < keys.length && v !== undefined; i++) v = lookup(v, keys[i]);
+    for (let i = 0; i < keys.length && v !== undefined; i++) v = lookupString(v, keys[i]);
     return v;
   });
 }

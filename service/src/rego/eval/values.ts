@@ -15,6 +15,19 @@ export function lookup(v: Value | undefined, key: Value): Value | undefined {
   return Object.prototype.hasOwnProperty.call(v, key) ? (v as PlainObject)[key] : undefined;
 }
 
+/**
+ * `lookup` for a string key, minus the own-property check: plain objects hold only Rego values,
+ * never functions, so an inherited member (toString, ...) shows as a function and is skipped.
+ */
+export function lookupString(v: Value | undefined, key: string): Value | undefined {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  if (v instanceof RegoObject) return v.get(key);
+  if (v instanceof RegoSet) return v.has(key) ? key : undefined;
+  if (key === '__proto__') return Object.prototype.hasOwnProperty.call(v, key) ? (v as PlainObject)[key] : undefined;
+  const x = (v as PlainObject)[key] as unknown;
+  return typeof x === 'function' ? undefined : (x as Value | undefined);
+}
+
 /** Calls fn(key, value) for each member; stops when fn returns true. */
 export function enumerate(v: Value | undefined, fn: (k: Value, x: Value) => boolean): boolean {
   if (v === null || typeof v !== 'object') return false;
