@@ -30,7 +30,8 @@ if (files.length === 0) {
 // One key prefix per run keeps concurrent runs apart on a shared Redis.
 const runId = process.env.MCP_AUTHZ_TEST_RUN ?? randomBytes(4).toString('hex');
 const env = { ...process.env, MCP_AUTHZ_TEST_RUN: runId, NODE_ENV: 'test' };
-const args = ['--import', 'tsx', '--test', '--test-concurrency=2', ...files];
+// Force exit so a file that leaks a handle cannot hang the run; the timeout bounds a stuck test.
+const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', '--test-timeout=120000', ...files];
 console.log(`run-tests: ${files.length} files, run id ${runId}`);
 const res = spawnSync(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
 process.exit(res.status ?? 1);
