@@ -1,21 +1,27 @@
 // The `mcp-authz` command: a table of subcommands, each in service/src/cli/<name>.ts.
 import { basename } from 'node:path';
-import { checkCommand } from './cli/check.js';
-import { clientsCommand } from './cli/clients.js';
-import { evalCommand } from './cli/eval.js';
-import { serveCommand } from './cli/serve.js';
-import { testCommand } from './cli/test.js';
-import { usersCommand } from './cli/users.js';
 import type { CliCommand, CliIo } from './cli/types.js';
 
-/** Every subcommand. Add a command with one line here. */
-export const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
-  serve: { run: serveCommand, summary: 'run the service (what `npm start` runs)' },
-  clients: { run: clientsCommand, summary: 'clients add <id> --server <id>: register a caller' },
-  users: { run: usersCommand, summary: 'users add <username>: add an account of the built-in authorization server' },
-  eval: { run: evalCommand, summary: "eval -d <dir|file>... [-i input.json] '<query>': evaluate like opa eval" },
-  test: { run: testCommand, summary: "test <dir>...: run the policies' test_* rules" },
-  check: { run: checkCommand, summary: 'check <dir>...: report parse and compile errors with locations' },
+/**
+ * Every subcommand. Add a command with one line here. Commands load on use, so policy
+ * tooling (`check`, `eval`, `test`) never pulls in the HTTP server and its dependencies.
+ */
+export const COMMANDS: Record<string, { load: () => Promise<CliCommand>; summary: string }> = {
+  serve: { load: async () => (await import('./cli/serve.js')).serveCommand, summary: 'run the service (what `npm start` runs)' },
+  clients: { load: async () => (await import('./cli/clients.js')).clientsCommand, summary: 'clients add <id> --server <id>: register a caller' },
+  users: {
+    load: async () => (await import('./cli/users.js')).usersCommand,
+    summary: 'users add <username>: add an account of the built-in authorization server',
+  },
+  eval: {
+    load: async () => (await import('./cli/eval.js')).evalCommand,
+    summary: "eval -d <dir|file>... [-i input.json] '<query>': evaluate like opa eval",
+  },
+  test: { load: async () => (await import('./cli/test.js')).testCommand, summary: "test <dir>...: run the policies' test_* rules" },
+  check: {
+    load: async () => (await import('./cli/check.js')).checkCommand,
+    summary: 'check <dir>...: report parse and compile errors with locations',
+  },
 };
 
 function usage(): string {
@@ -35,7 +41,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`mcp-authz: unknown command "${name}"\n${usage()}`);
     return 2;
   }
-  return command.run(rest, io);
+  const run = await command.load();
+  return run(rest, io);
 }
 
 const io: CliIo = {

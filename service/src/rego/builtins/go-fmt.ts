@@ -52,6 +52,14 @@ function goTypeName(a: GoArg): string {
   return a.kind === 'big' ? '*big.Int' : a.kind === 'float' ? 'float64' : a.kind;
 }
 
+/** An argument index `[n]` at `i` (format[i] is '['): where the verb goes on, and the 0-based index when valid. */
+function readArgIndex(format: string, i: number, nargs: number): { next: number; argNum?: number } {
+  const close = format.indexOf(']', i);
+  const text = close < 0 ? '' : format.slice(i + 1, close);
+  if (close < 0 || !/^\d+$/.test(text) || Number(text) < 1 || Number(text) > nargs) return { next: close < 0 ? format.length : close + 1 };
+  return { next: close + 1, argNum: Number(text) - 1 };
+}
+
 /** Formats with Go's fmt.Sprintf rules. */
 export function goSprintf(format: string, values: readonly Value[]): string {
   const args = values.map(toGoArg);
@@ -60,6 +68,7 @@ export function goSprintf(format: string, values: readonly Value[]): string {
   let reordered = false;
   let i = 0;
   const n = format.length;
+  let goodArgNum = true;
   while (i < n) {
     const pct = format.indexOf('%', i);
     if (pct < 0) {
@@ -90,22 +99,14 @@ export function goSprintf(format: string, values: readonly Value[]): string {
           break flags;
       }
     }
-    let goodArgNum = true;
-    // argument index, e.g. %[2]d
-    const readIndex = (): void => {
-      if (format[i] !== '[') return;
+    goodArgNum = true;
+    if (format[i] === '[') {
       reordered = true;
-      const close = format.indexOf(']', i);
-      const text = close < 0 ? '' : format.slice(i + 1, close);
-      if (close < 0 || !/^\d+$/.test(text) || Number(text) < 1 || Number(text) > args.length) {
-        goodArgNum = false;
-        i = close < 0 ? n : close + 1;
-        return;
-      }
-      argNum = Number(text) - 1;
-      i = close + 1;
-    };
-    readIndex();
+      const r = readArgIndex(format, i, args.length);
+      i = r.next;
+      if (r.argNum === undefined) goodArgNum = false;
+      else argNum = r.argNum;
+    }
     let badWidth = false;
     if (format[i] === '*') {
       i++;
@@ -116,7 +117,13 @@ export function goSprintf(format: string, values: readonly Value[]): string {
         spec.width = Math.abs(w);
         if (w < 0) spec.minus = true;
       }
-      readIndex();
+      if (format[i] === '[') {
+        reordered = true;
+        const r = readArgIndex(format, i, args.length);
+        i = r.next;
+        if (r.argNum === undefined) goodArgNum = false;
+        else argNum = r.argNum;
+      }
     } else {
       const m = /^\d+/.exec(format.slice(i));
       if (m) {
@@ -128,14 +135,26 @@ export function goSprintf(format: string, values: readonly Value[]): string {
     let badPrec = false;
     if (format[i] === '.') {
       i++;
-      readIndex();
+      if (format[i] === '[') {
+        reordered = true;
+        const r = readArgIndex(format, i, args.length);
+        i = r.next;
+        if (r.argNum === undefined) goodArgNum = false;
+        else argNum = r.argNum;
+      }
       if (format[i] === '*') {
         i++;
         const p = intArg(args, argNum);
         argNum++;
         if (p === undefined || p < 0) badPrec = true;
         else spec.prec = p;
-        readIndex();
+        if (format[i] === '[') {
+          reordered = true;
+          const r = readArgIndex(format, i, args.length);
+          i = r.next;
+          if (r.argNum === undefined) goodArgNum = false;
+          else argNum = r.argNum;
+        }
       } else {
         const m = /^\d*/.exec(format.slice(i)) as RegExpExecArray;
         spec.prec = m[0] === '' ? 0 : Number(m[0]);

@@ -141,65 +141,76 @@ const TZ_FORMS: [string, Std][] = [
 export const isDigitAt = (s: string, i: number): boolean => i < s.length && s[i] >= '0' && s[i] <= '9';
 const startsWithLower = (s: string): boolean => s.length > 0 && s[0] >= 'a' && s[0] <= 'z';
 
+function found(layout: string, i: number, std: Std, len: number, digits = 0, separator = '.'): Chunk {
+  return { prefix: layout.slice(0, i), std, stdText: layout.slice(i, i + len), suffix: layout.slice(i + len), digits, separator };
+}
+
+/** Chunks by layout text: layouts are few (mostly constants), and scanning one allocates a lot. */
+const chunks = new Map<string, Chunk>();
+const MAX_CHUNKS = 256;
+
+/** Go's nextStdChunk: the first layout element of `layout`, with the text around it. Chunks are shared: never mutate one. */
 export function nextStdChunk(layout: string): Chunk {
-  const found = (i: number, std: Std, len: number, digits = 0, separator = '.'): Chunk => ({
-    prefix: layout.slice(0, i),
-    std,
-    stdText: layout.slice(i, i + len),
-    suffix: layout.slice(i + len),
-    digits,
-    separator,
-  });
+  let c = chunks.get(layout);
+  if (c === undefined) {
+    if (chunks.size >= MAX_CHUNKS) chunks.clear();
+    c = scanStdChunk(layout);
+    chunks.set(layout, c);
+  }
+  return c;
+}
+
+function scanStdChunk(layout: string): Chunk {
   for (let i = 0; i < layout.length; i++) {
     const c = layout[i];
     const rest = layout.slice(i);
     switch (c) {
       case 'J':
         if (rest.startsWith('Jan')) {
-          if (rest.startsWith('January')) return found(i, 'LongMonth', 7);
-          if (!startsWithLower(rest.slice(3))) return found(i, 'Month', 3);
+          if (rest.startsWith('January')) return found(layout, i, 'LongMonth', 7);
+          if (!startsWithLower(rest.slice(3))) return found(layout, i, 'Month', 3);
         }
         break;
       case 'M':
         if (rest.startsWith('Mon')) {
-          if (rest.startsWith('Monday')) return found(i, 'LongWeekDay', 6);
-          if (!startsWithLower(rest.slice(3))) return found(i, 'WeekDay', 3);
+          if (rest.startsWith('Monday')) return found(layout, i, 'LongWeekDay', 6);
+          if (!startsWithLower(rest.slice(3))) return found(layout, i, 'WeekDay', 3);
         }
-        if (rest.startsWith('MST')) return found(i, 'TZ', 3);
+        if (rest.startsWith('MST')) return found(layout, i, 'TZ', 3);
         break;
       case '0':
-        if (rest.length >= 2 && rest[1] >= '1' && rest[1] <= '6') return found(i, ZERO_X[rest.charCodeAt(1) - 49], 2);
-        if (rest.startsWith('002')) return found(i, 'ZeroYearDay', 3);
+        if (rest.length >= 2 && rest[1] >= '1' && rest[1] <= '6') return found(layout, i, ZERO_X[rest.charCodeAt(1) - 49], 2);
+        if (rest.startsWith('002')) return found(layout, i, 'ZeroYearDay', 3);
         break;
       case '1':
-        if (rest.startsWith('15')) return found(i, 'Hour', 2);
-        return found(i, 'NumMonth', 1);
+        if (rest.startsWith('15')) return found(layout, i, 'Hour', 2);
+        return found(layout, i, 'NumMonth', 1);
       case '2':
-        if (rest.startsWith('2006')) return found(i, 'LongYear', 4);
-        return found(i, 'Day', 1);
+        if (rest.startsWith('2006')) return found(layout, i, 'LongYear', 4);
+        return found(layout, i, 'Day', 1);
       case '_':
         if (rest.length >= 2 && rest[1] === '2') {
           // "_2006" is a literal underscore followed by the long year.
-          if (rest.startsWith('_2006')) return found(i + 1, 'LongYear', 4);
-          return found(i, 'UnderDay', 2);
+          if (rest.startsWith('_2006')) return found(layout, i + 1, 'LongYear', 4);
+          return found(layout, i, 'UnderDay', 2);
         }
-        if (rest.startsWith('__2')) return found(i, 'UnderYearDay', 3);
+        if (rest.startsWith('__2')) return found(layout, i, 'UnderYearDay', 3);
         break;
       case '3':
-        return found(i, 'Hour12', 1);
+        return found(layout, i, 'Hour12', 1);
       case '4':
-        return found(i, 'Minute', 1);
+        return found(layout, i, 'Minute', 1);
       case '5':
-        return found(i, 'Second', 1);
+        return found(layout, i, 'Second', 1);
       case 'P':
-        if (rest.startsWith('PM')) return found(i, 'PM', 2);
+        if (rest.startsWith('PM')) return found(layout, i, 'PM', 2);
         break;
       case 'p':
-        if (rest.startsWith('pm')) return found(i, 'pm', 2);
+        if (rest.startsWith('pm')) return found(layout, i, 'pm', 2);
         break;
       case '-':
       case 'Z':
-        for (const [text, std] of TZ_FORMS) if (rest.startsWith(text)) return found(i, std, text.length);
+        for (const [text, std] of TZ_FORMS) if (rest.startsWith(text)) return found(layout, i, std, text.length);
         break;
       case '.':
       case ',':
@@ -207,7 +218,7 @@ export function nextStdChunk(layout: string): Chunk {
           let j = 1;
           while (j < rest.length && rest[j] === rest[1]) j++;
           // Only a fractional second when the run of digits ends here.
-          if (!isDigitAt(rest, j)) return found(i, rest[1] === '0' ? 'FracSecond0' : 'FracSecond9', j, j - 1, c);
+          if (!isDigitAt(rest, j)) return found(layout, i, rest[1] === '0' ? 'FracSecond0' : 'FracSecond9', j, j - 1, c);
         }
         break;
     }
