@@ -22,7 +22,13 @@ export type CallMemo = Map<unknown, Value | typeof UNDEF>;
 /** Memoized documents (by node id: an array index is cheaper than a hash lookup) and function results. */
 export class Memo {
   readonly docs: (Value | typeof UNDEF | undefined)[] = [];
-  readonly calls = new Map<object, CallMemo>();
+  #calls: Map<object, CallMemo> | undefined;
+
+  /** Created on first use: most queries call no memoizable function. */
+  get calls(): Map<object, CallMemo> {
+    this.#calls ??= new Map();
+    return this.#calls;
+  }
 }
 
 export class EvalState implements BuiltinContext {
@@ -40,7 +46,7 @@ export class EvalState implements BuiltinContext {
   readonly deadline: number;
   /** Ids for the nodes of `with data` overlays: after the compiled tree's, fresh per query. */
   readonly overlayIds: NodeIds;
-  readonly cache = new Map<string, unknown>();
+  #cache: Map<string, unknown> | undefined;
   #nowNs: bigint | undefined;
 
   constructor(
@@ -56,6 +62,12 @@ export class EvalState implements BuiltinContext {
     this.input = input;
     this.deadline = limits.timeoutMs > 0 ? Date.now() + limits.timeoutMs : 0;
     this.#nowNs = nowNs;
+  }
+
+  /** Per-query cache of builtins, created on first use. */
+  get cache(): Map<string, unknown> {
+    this.#cache ??= new Map();
+    return this.#cache;
   }
 
   /** The query's fixed time, read from the clock on first use (most queries never ask). */
