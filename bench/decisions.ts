@@ -1,7 +1,9 @@
 // Decisions benchmark (autocannon, one run): throughput and p50/p99 of POST /v1/decisions on a cache
 // hit and on a cache miss (every request a distinct RS256 token), next to an express hello-world and
 // a bare node:http endpoint served by the same child process; then the miss p99 at a fixed 1,000 req/s.
-// The service runs with in-memory stores unless BENCH_REDIS_URL is set.
+// The service runs with in-memory stores unless BENCH_REDIS_URL is set, and logs at `info`, the
+// default level of a production deployment (BENCH_LOG_LEVEL overrides it); its log lines go to the
+// target's stdout, which the parent drains.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -51,7 +53,7 @@ async function serveTargets(): Promise<void> {
 
   const config = resolveConfig({
     http: { port: 0, auth_throttle: { max_failures: 1_000_000, window_seconds: 1 } },
-    logging: { level: 'warn' },
+    logging: { level: process.env.BENCH_LOG_LEVEL ?? 'info' },
     ...(process.env.BENCH_REDIS_URL ? { redis: { url: process.env.BENCH_REDIS_URL, key_prefix: `mcp-authz-bench:${process.pid}:` } } : {}),
     policies: { dir: fileURLToPath(new URL('../policies', import.meta.url)), watch: false },
     issuers: [{ issuer: ISSUER, jwks: { keys: [jwk] }, algorithms: ['RS256'] }],
@@ -70,11 +72,16 @@ async function startTargets(jwk: JWK): Promise<{ ports: Ports; child: ChildProce
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const ports = await new Promise<Ports>((resolve, reject) => {
-    let text = '';
+    let text: string | undefined = '';
+    // Log lines share stdout with the ports line; everything after it is read and dropped.
     child.stdout!.on('data', (chunk: Buffer) => {
+      if (text === undefined) return;
       text += chunk.toString();
-      const line = text.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve(JSON.parse(line) as Ports);
+      const line = text.split('\n').find((l) => l.startsWith('{"hello":'));
+      if (line) {
+        text = undefined;
+        resolve(JSON.parse(line) as Ports);
+      }
     });
     child.once('exit', (code) => reject(new Error(`target process exited with ${code}`)));
   });

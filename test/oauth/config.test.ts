@@ -32,3 +32,10 @@ describe('oauth configuration', () => {
     assert.throws(() => resolveConfig({ oauth: { clients: [{ client_id: 'm', client_secret: 'short' }] } }), (e: ConfigError) => e.message.includes('oauth.clients[0].client_secret'));
   });
 });
+
+describe('oauth configuration checks', () => {
+  test('port 0 needs an explicit issuer', () => {
+    assert.throws(() => resolveConfig({ http: { port: 0 }, oauth: { enabled: true } }), (e: ConfigError) => e.message.includes('oauth.issuer'));
+    assert.equal(resolveConfig({ http: { port: 0 }, oauth: { enabled: true, issuer: 'http://127.0.0.1:9000' } }).oauth.issuer, 'http://127.0.0.1:9000');
+  });
+});

@@ -1,6 +1,6 @@
 // Caller secrets: generation, SHA-256 hashing for storage, and constant-time comparison.
 // SHA-256 rather than a slow KDF: secrets are high-entropy and checked on every request.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const HASH_PREFIX = 'sha256:';
 
@@ -18,15 +18,26 @@ function digestOf(stored: string): Buffer {
   return Buffer.from(stored.slice(HASH_PREFIX.length), 'hex');
 }
 
+// Decoded once per stored list (configuration objects live as long as the registry), not per request.
+const decoded = new WeakMap<readonly string[], Buffer[]>();
+
+function digestsOf(storedHashes: readonly string[]): Buffer[] {
+  let digests = decoded.get(storedHashes);
+  if (digests === undefined) {
+    digests = storedHashes.map(digestOf);
+    decoded.set(storedHashes, digests);
+  }
+  return digests;
+}
+
 /**
  * Whether `secret` matches one of the stored hashes. Every hash is compared, in constant time,
  * so neither the position of a match nor a near miss shows in the timing.
  */
 export function secretMatches(secret: string, storedHashes: readonly string[]): boolean {
-  const presented = createHash('sha256').update(secret, 'utf8').digest();
+  const presented = hash('sha256', secret, 'buffer');
   let matched = false;
-  for (const stored of storedHashes) {
-    const expected = digestOf(stored);
+  for (const expected of digestsOf(storedHashes)) {
     if (expected.length === presented.length && timingSafeEqual(expected, presented)) matched = true;
   }
   return matched;

@@ -7,7 +7,7 @@ import { createAjv, describeAjvErrors, type SchemaIssue } from '../schema/create
 import { checkConfig } from './check.js';
 import { applyEnv, envSourceOf } from './env.js';
 import { ConfigError } from './errors.js';
-import { withImpliedIssuers } from './oauth.js';
+import { checkOAuth, withImpliedIssuers } from './oauth.js';
 import { configSchema } from './schema.js';
 import type { AuthzConfig } from './types.js';
 
@@ -63,7 +63,7 @@ export function resolveConfig(raw: Record<string, unknown>, env: Record<string, 
     throw new ConfigError(issues, file);
   }
   const typed = withImpliedIssuers(config as unknown as AuthzConfig);
-  const problems = checkConfig(typed);
+  const problems = [...checkConfig(typed), ...checkOAuth(typed)];
   if (problems.length > 0) throw new ConfigError(problems, file);
   return typed;
 }

@@ -1,6 +1,7 @@
 // The `oauth` section of the configuration (the built-in authorization server), and the issuers it
 // and the servers' `authorization_servers` add to the registry: validation is discovery-only for both.
 import { DEFAULTS } from './defaults.js';
+import type { SchemaIssue } from '../schema/create-ajv.js';
 import type { AuthzConfig, IssuerConfig } from './types.js';
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
@@ -156,4 +157,18 @@ export function withImpliedIssuers(config: AuthzConfig): AuthzConfig {
     return missing.length === 0 ? server : { ...server, issuers: [...server.issuers, ...missing] };
   });
   return { ...config, issuers, servers };
+}
+
+/** Problems of the `oauth` section that the schema cannot express. */
+export function checkOAuth(config: AuthzConfig): SchemaIssue[] {
+  const issues: SchemaIssue[] = [];
+  if (config.oauth.enabled && config.oauth.issuer === undefined && config.http.port === 0) {
+    issues.push({ path: 'oauth.issuer', message: 'is required when http.port is 0 (the issuer URL must be known before listening)' });
+  }
+  const ids = new Set<string>();
+  config.oauth.clients.forEach((c, i) => {
+    if (ids.has(c.client_id)) issues.push({ path: `oauth.clients[${i}].client_id`, message: `duplicates "${c.client_id}"` });
+    ids.add(c.client_id);
+  });
+  return issues;
 }

@@ -1,5 +1,5 @@
 // Decision cache: key from token hash, server, action, context and revision; TTL bounded three ways.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Logger, MetricsHooks } from '../hooks/index.js';
 import type { SharedStore } from '../store/index.js';
 import { canonicalJson } from './canonical-json.js';
@@ -58,9 +58,7 @@ export function createDecisionCache(options: DecisionCacheOptions): DecisionCach
   return {
     keyFor(p) {
       // Hashed so that large arguments do not become large Redis keys.
-      return createHash('sha256')
-        .update(`${p.tokenHash}\n${p.serverId}\n${canonicalJson(p.action)}\n${canonicalJson(p.context ?? {})}\n${p.revision}`)
-        .digest('hex');
+      return hash('sha256', `${p.tokenHash}\n${p.serverId}\n${canonicalJson(p.action)}\n${canonicalJson(p.context ?? {})}\n${p.revision}`, 'hex');
     },
     getOrEvaluate(key, tokenExp, evaluate) {
       return cache.getOrCompute(key, () => {

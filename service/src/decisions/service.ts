@@ -57,7 +57,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
   async function validate(token: string, server: ServerRef): Promise<Validation> {
     const tokenHash = hashToken(token);
     if (revocations.isTokenRevoked(tokenHash)) return { ok: false, reason: 'token_revoked', tokenHash };
-    const r = await options.validateToken(token, server);
+    const r = await options.validateToken(token, server, tokenHash);
     if (!r.ok) return { ok: false, reason: r.code, tokenHash };
     if (r.subject.jti !== undefined && revocations.isJtiRevoked(r.subject.issuer, r.subject.jti)) {
       return { ok: false, reason: 'token_revoked', tokenHash };

@@ -1,7 +1,7 @@
 // The one way a token is referred to outside its request: SHA-256, hex encoded.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** SHA-256 of the token text; cache keys, revocations and logs use this, never the token. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token, 'hex');
 }

@@ -7,7 +7,7 @@ import type { RevocationChecker, ServerRef, TokenValidator } from './types.js';
 
 /** The part of the tokens package's validator the decision path calls. */
 export interface ServerTokenValidator<S extends ServerRef> {
-  validateForServer(token: string, server: S): Promise<TokenValidation>;
+  validateForServer(token: string, server: S, tokenHash?: string): Promise<TokenValidation>;
 }
 
 /**
@@ -15,10 +15,10 @@ export interface ServerTokenValidator<S extends ServerRef> {
  * resolves the registry entry (an unknown id is refused here; the HTTP layer answers 403 before).
  */
 export function fromTokensValidator<S extends ServerRef>(validator: ServerTokenValidator<S>, lookup: (serverId: string) => S | undefined): TokenValidator {
-  return async (token, ref) => {
+  return async (token, ref, tokenHash) => {
     const server = lookup(ref.id);
     if (!server) return { ok: false, code: 'unknown_server', reason: `server ${ref.id} is not registered` };
-    const r = await validator.validateForServer(token, server);
+    const r = await validator.validateForServer(token, server, tokenHash);
     if (!r.valid) return { ok: false, code: r.reason, reason: r.error.message };
     const t = r.token;
     return {

@@ -25,9 +25,10 @@ export type TokenValidationResult =
 
 /**
  * Validates a bearer token **for the named server** (trusted issuer, audience holds its resource).
- * Resolves `{ ok: false }` for bad tokens; rejects only on programming errors.
+ * Resolves `{ ok: false }` for bad tokens; rejects only on programming errors. `tokenHash` is
+ * hashToken(token), already computed by the caller, so a request hashes its token once.
  */
-export type TokenValidator = (token: string, server: ServerRef) => Promise<TokenValidationResult>;
+export type TokenValidator = (token: string, server: ServerRef, tokenHash?: string) => Promise<TokenValidationResult>;
 
 /** The MCP request being authorised (validated at the HTTP edge). */
 export interface DecisionAction {

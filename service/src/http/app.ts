@@ -16,9 +16,8 @@ function pipeline(route: RouteDefinition, deps: AppDeps): RequestHandler[] {
   if (route.access !== 'public') steps.push(callerAuth(deps.registry, deps.throttle, route.access));
   const validator = deps.contract.bodyValidator(route.method, route.path);
   if (validator !== undefined) steps.push(...contractBody(validator, deps.config.http.body_limit_bytes));
-  steps.push(async (req, res) => {
-    await route.handler(req, res);
-  });
+  // express 5 passes a rejected promise returned by a handler to the error handler.
+  steps.push((req, res) => route.handler(req, res));
   return steps;
 }
 
@@ -27,7 +26,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', deps.config.http.trust_proxy);
-  app.use(requestContext(deps.logger, createHttpMetrics(deps.metrics)));
+  // Filled below, read when a request finishes: route templates whose 2xx access lines are debug.
+  const debugOnSuccess = new Set<string>();
+  app.use(requestContext(deps.logger, createHttpMetrics(deps.metrics), debugOnSuccess));
 
   const methodsByPath = new Map<string, string[]>();
   for (const module of deps.routes ?? ROUTE_MODULES) {
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps): Express {
         continue;
       }
       app[route.method](route.path, ...pipeline(route, deps));
+      if (route.successLogLevel === 'debug') debugOnSuccess.add(route.path);
       methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method.toUpperCase()]);
     }
   }

@@ -12,6 +12,11 @@ export interface RouteDefinition {
   path: string;
   access: Access;
   handler: (req: Request, res: Response) => unknown;
+  /**
+   * Level of the access log line of a successful (2xx) request; default `info`. Routes that keep
+   * their own durable record of every request (decisions: the decision log) use `debug`.
+   */
+  successLogLevel?: 'debug' | 'info';
 }
 
 /** A sub-application mounted as is (e.g. the built-in authorization server). */

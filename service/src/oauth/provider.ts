@@ -33,16 +33,19 @@ export interface ProviderOptions {
 }
 
 // A property no client sends: its validator sees every client's metadata before defaults apply,
-// which is where the registration policy runs (so refusals carry the RFC 7591 error codes).
+// which is where the client policy runs (so refusals carry the RFC 7591 error codes). It binds
+// every client but the configured ones: dynamically registered and metadata-document clients.
 const POLICY_PROPERTY = 'mcp_authz_policy';
 
-function policyValidator(ctx: KoaContextWithOIDC | undefined, key: string, _value: unknown, metadata: Record<string, unknown>): void {
-  if (key !== POLICY_PROPERTY || ctx?.oidc?.route !== 'registration') return;
-  const problem = registrationProblem(metadata);
-  if (problem === undefined) return;
-  throw problem.error === 'invalid_redirect_uri'
-    ? new errors.InvalidRedirectUri(problem.description)
-    : new errors.InvalidClientMetadata(problem.description);
+function policyValidator(configured: ReadonlySet<string>) {
+  return (_ctx: unknown, key: string, _value: unknown, metadata: Record<string, unknown>): void => {
+    if (key !== POLICY_PROPERTY || configured.has(metadata.client_id as string)) return;
+    const problem = registrationProblem(metadata);
+    if (problem === undefined) return;
+    throw problem.error === 'invalid_redirect_uri'
+      ? new errors.InvalidRedirectUri(problem.description)
+      : new errors.InvalidClientMetadata(problem.description);
+  };
 }
 
 export function createProvider(options: ProviderOptions): Provider {
@@ -69,7 +72,7 @@ export function createProvider(options: ProviderOptions): Provider {
       token_endpoint_auth_method: 'client_secret_basic',
       ...(c.scope !== undefined ? { scope: c.scope } : {}),
     })),
-    extraClientMetadata: { properties: [POLICY_PROPERTY], validator: policyValidator as never },
+    extraClientMetadata: { properties: [POLICY_PROPERTY], validator: policyValidator(new Set(oauth.clients.map((c) => c.client_id))) as never },
     // Browsers may call the token endpoint only from the origin of one of the client's redirect URIs.
     clientBasedCORS: (_ctx, origin, client) => (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin),
     rotateRefreshToken: true,

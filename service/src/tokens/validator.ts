@@ -1,7 +1,7 @@
 // Token validation for a server: selects the issuer by the token's `iss` (never trying every key),
 // verifies it (JWT) or asks the server's one opaque-token issuer (RFC 7662), then checks that the
 // server trusts that issuer and that `aud` names the server. Invalid tokens are results, not throws.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { AuthzConfig, ServerConfig } from '../config/types.js';
 import type { Registry } from '../config/registry.js';
@@ -47,10 +47,13 @@ export type TokenValidation =
   | { valid: false; reason: InvalidReason; error: TokenError };
 
 export interface TokenValidator {
-  /** Valid only if `server` trusts the issuer and `aud` names the server. */
-  validateForServer(token: string, server: ServerConfig): Promise<TokenValidation>;
+  /**
+   * Valid only if `server` trusts the issuer and `aud` names the server. `tokenHash` is the
+   * caller's hashToken(token), passed so the hot path hashes a token once.
+   */
+  validateForServer(token: string, server: ServerConfig, tokenHash?: string): Promise<TokenValidation>;
   /** Valid for the first of `servers` that accepts the token. */
-  validateForServers(token: string, servers: readonly ServerConfig[]): Promise<TokenValidation>;
+  validateForServers(token: string, servers: readonly ServerConfig[], tokenHash?: string): Promise<TokenValidation>;
   /** Key status per issuer (for readiness). */
   keyStatus(): Record<string, KeySetStatus>;
   /** Loads every remote key set once; failures are recorded in keyStatus, not thrown. */
@@ -63,7 +66,7 @@ const JWE = /^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*){4}$/;
 const OPAQUE = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 // Dots decide the shape: two make a JWS (anything else with two dots is broken, not opaque), four a JWE.
@@ -78,11 +81,14 @@ function classify(token: string): TokenKind {
   throw new TokenError('malformed', 'not a bearer token');
 }
 
+function claimedIds(payload: Readonly<Record<string, unknown>>): { iss?: string; jti?: string } {
+  return { iss: typeof payload.iss === 'string' ? payload.iss : undefined, jti: typeof payload.jti === 'string' ? payload.jti : undefined };
+}
+
 function unverifiedClaims(token: string): { iss?: string; jti?: string } {
   try {
     decodeProtectedHeader(token);
-    const payload = decodeJwt(token);
-    return { iss: typeof payload.iss === 'string' ? payload.iss : undefined, jti: typeof payload.jti === 'string' ? payload.jti : undefined };
+    return claimedIds(decodeJwt(token));
   } catch {
     throw new TokenError('malformed', 'token payload is not a JSON object');
   }
@@ -119,12 +125,14 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
   };
 
   // The cache must never fail a validation: a broken cache is a miss.
-  const cached = async (key: string, produce: () => Promise<ValidatedToken>): Promise<{ token: ValidatedToken; cached: boolean }> => {
-    const hit = await cache.get(key).catch(() => undefined);
-    if (hit !== undefined) return { token: hit, cached: true };
+  const produceAndCache = async (key: string, produce: () => Promise<ValidatedToken>): Promise<{ token: ValidatedToken; cached: boolean }> => {
     const token = await produce();
     await cache.set(key, token, ttlFor(token)).catch(() => undefined);
     return { token, cached: false };
+  };
+  const cached = async (key: string, produce: () => Promise<ValidatedToken>): Promise<{ token: ValidatedToken; cached: boolean }> => {
+    const hit = await cache.get(key).catch(() => undefined);
+    return hit !== undefined ? { token: hit, cached: true } : produceAndCache(key, produce);
   };
 
   const accepts = (token: ValidatedToken, server: ServerConfig): boolean => {
@@ -133,13 +141,19 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
   };
 
   async function validateJwt(token: string, tokenHash: string, servers: readonly ServerConfig[]): Promise<TokenValidation> {
-    const { iss, jti } = unverifiedClaims(token);
+    const key = `jwt:${tokenHash}`;
+    // A cached result was verified from exactly these bytes, so its claims are what an unverified
+    // decode would read: a hit skips the decode, and revocation is still checked before it is used.
+    const hit = await cache.get(key).catch(() => undefined);
+    const { iss, jti } = hit !== undefined ? claimedIds(hit.claims) : unverifiedClaims(token);
     if (options.isRevoked?.({ tokenHash, iss, jti })) throw new TokenError('revoked', 'token revoked');
     const issuer = iss === undefined ? undefined : registry.issuers.get(iss);
     if (issuer === undefined) throw new TokenError('unknown_issuer', 'token issuer is not configured');
     const candidates = servers.filter((s) => registry.trustedIssuers(s).includes(issuer.issuer));
     if (candidates.length === 0) throw new TokenError('untrusted_issuer', 'no server in question trusts this issuer');
-    const result = await cached(`jwt:${tokenHash}`, () => verifyJwt(token, issuer, keys.get(issuer.issuer)!, tokenHash, now));
+    const result = hit !== undefined
+      ? { token: hit, cached: true }
+      : await produceAndCache(key, () => verifyJwt(token, issuer, keys.get(issuer.issuer)!, tokenHash, now));
     const server = candidates.find((s) => accepts(result.token, s));
     if (server === undefined) throw new TokenError('audience_mismatch', 'token audience does not name the server');
     return { valid: true, token: result.token, server, cached: result.cached };
@@ -171,14 +185,14 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
     throw failure!;
   }
 
-  async function validateForServers(token: string, servers: readonly ServerConfig[]): Promise<TokenValidation> {
+  async function validateForServers(token: string, servers: readonly ServerConfig[], knownHash?: string): Promise<TokenValidation> {
     let kind: TokenKind = 'unknown';
     let result: TokenValidation;
     try {
       if (typeof token !== 'string' || token === '') throw new TokenError('malformed', 'empty token');
       if (Buffer.byteLength(token, 'utf8') > settings.max_token_bytes) throw new TokenError('too_large', 'token over the size limit');
       kind = classify(token);
-      const tokenHash = hashToken(token);
+      const tokenHash = knownHash ?? hashToken(token);
       result = kind === 'jwt' ? await validateJwt(token, tokenHash, servers) : await validateOpaque(token, tokenHash, servers);
     } catch (err) {
       const error = err instanceof TokenError ? err : new TokenError('internal', 'unexpected validation failure', { cause: err });
@@ -193,7 +207,7 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
 
   return {
     validateForServers,
-    validateForServer: (token, server) => validateForServers(token, [server]),
+    validateForServer: (token, server, tokenHash) => validateForServers(token, [server], tokenHash),
     keyStatus: () => Object.fromEntries([...keys].map(([iss, k]) => [iss, k.status()])),
     warm: async () => {
       await Promise.all([...keys.values()].map((k) => k.warm()));

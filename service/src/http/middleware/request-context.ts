@@ -17,7 +17,8 @@ function routeOf(req: Request): string {
   return typeof path === 'string' ? `${req.baseUrl}${path}` : 'unmatched';
 }
 
-export function requestContext(logger: Logger, metrics: HttpMetrics): RequestHandler {
+/** `debugOnSuccess`: route templates whose 2xx requests are logged at debug rather than info. */
+export function requestContext(logger: Logger, metrics: HttpMetrics, debugOnSuccess: ReadonlySet<string> = new Set()): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     const incoming = req.get('x-request-id');
@@ -29,7 +30,10 @@ export function requestContext(logger: Logger, metrics: HttpMetrics): RequestHan
       const route = routeOf(req);
       metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
       metrics.duration.observe({ method: req.method, route }, seconds);
-      logger.info({
+      const level = res.statusCode < 300 && debugOnSuccess.has(route) ? 'debug' : 'info';
+      // The level check first: building the line is most of a skipped line's cost.
+      if (!logger.isLevelEnabled(level)) return;
+      logger[level]({
         req_id: id,
         method: req.method,
         path: req.path,

@@ -43,6 +43,7 @@ export const decisionRoutes: RouteModule = (deps) => {
       method: 'post',
       path: '/v1/decisions',
       access: 'caller',
+      successLogLevel: 'debug',
       handler: async (req, res) => {
         const body = bodyOf<DecisionBody>(req);
         checkActionLimits([body.action], body.context, limits, false);
@@ -60,6 +61,7 @@ export const decisionRoutes: RouteModule = (deps) => {
       method: 'post',
       path: '/v1/decisions/batch',
       access: 'caller',
+      successLogLevel: 'debug',
       handler: async (req, res) => {
         const body = bodyOf<BatchBody>(req);
         checkActionLimits(body.actions, body.context, limits, true);

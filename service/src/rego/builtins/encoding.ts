@@ -6,6 +6,7 @@ import { builtinError, operandError, type BuiltinDecl, type TypeSpec } from './t
 import { operandMessage, stringOperand } from './operands.js';
 import { goJsonMarshal, goJsonMarshalIndent, JsonSyntaxError, parseGoJson } from './json-text.js';
 import { utf8Bytes } from './go-text.js';
+import { EncodingError, restoreBase64UrlPadding } from './jwt-encoding.js';
 
 const S: TypeSpec = 'string';
 const B: TypeSpec = 'boolean';
@@ -42,18 +43,12 @@ function base64Decode(name: string, url: boolean): (s: string) => Value {
 }
 
 function base64UrlDecode(s: string): Value {
-  let padded = s;
-  if (!s.endsWith('=')) {
-    switch (s.length % 4) {
-      case 2:
-        padded += '==';
-        break;
-      case 3:
-        padded += '=';
-        break;
-      case 1:
-        throw builtinError('base64url.decode', `illegal base64url string: ${s}`);
-    }
+  let padded: string;
+  try {
+    padded = restoreBase64UrlPadding(s);
+  } catch (e) {
+    if (e instanceof EncodingError) throw builtinError('base64url.decode', e.message);
+    throw e;
   }
   return base64Decode('base64url.decode', true)(padded);
 }

@@ -1,8 +1,9 @@
 // Go's fmt.Sprintf, as OPA's sprintf exposes it: Rego numbers become Go int, *big.Int or float64,
 // strings stay strings and every other value is passed as its Rego text (so `%d` of a boolean
 // prints Go's `%!d(string=true)`). Verbs, flags, width, precision and the error forms follow Go.
-import { formatNumber, objectEntries, RegoSet, type Value } from '../value.js';
+import { isObject, objectEntries, RegoSet, type Value } from '../value.js';
 import { goQuote } from './go-text.js';
+import { scalarText } from './json-text.js';
 
 type GoArg =
   | { kind: 'int'; v: bigint }
@@ -23,19 +24,11 @@ function toGoArg(v: Value): GoArg {
 
 /** A value in Rego syntax, as OPA's Term.String() writes it. */
 export function termString(v: Value): string {
-  if (v === null) return 'null';
-  switch (typeof v) {
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'number':
-    case 'bigint':
-      return formatNumber(v);
-    case 'string':
-      return goQuote(v);
-  }
+  if (typeof v === 'string') return goQuote(v);
   if (Array.isArray(v)) return '[' + v.map(termString).join(', ') + ']';
   if (v instanceof RegoSet) return v.size === 0 ? 'set()' : '{' + v.values().map(termString).join(', ') + '}';
-  return '{' + objectEntries(v).map(([k, x]) => termString(k) + ': ' + termString(x)).join(', ') + '}';
+  if (isObject(v)) return '{' + objectEntries(v).map(([k, x]) => termString(k) + ': ' + termString(x)).join(', ') + '}';
+  return scalarText(v);
 }
 
 interface Spec {
@@ -69,6 +62,15 @@ export function goSprintf(format: string, values: readonly Value[]): string {
   let i = 0;
   const n = format.length;
   let goodArgNum = true;
+  // Go's argNumber: an explicit `[n]` at `i` moves the argument cursor (or marks the index bad).
+  const argIndex = (): void => {
+    if (format[i] !== '[') return;
+    reordered = true;
+    const r = readArgIndex(format, i, args.length);
+    i = r.next;
+    if (r.argNum === undefined) goodArgNum = false;
+    else argNum = r.argNum;
+  };
   while (i < n) {
     const pct = format.indexOf('%', i);
     if (pct < 0) {
@@ -100,13 +102,7 @@ export function goSprintf(format: string, values: readonly Value[]): string {
       }
     }
     goodArgNum = true;
-    if (format[i] === '[') {
-      reordered = true;
-      const r = readArgIndex(format, i, args.length);
-      i = r.next;
-      if (r.argNum === undefined) goodArgNum = false;
-      else argNum = r.argNum;
-    }
+    argIndex();
     let badWidth = false;
     if (format[i] === '*') {
       i++;
@@ -117,13 +113,7 @@ export function goSprintf(format: string, values: readonly Value[]): string {
         spec.width = Math.abs(w);
         if (w < 0) spec.minus = true;
       }
-      if (format[i] === '[') {
-        reordered = true;
-        const r = readArgIndex(format, i, args.length);
-        i = r.next;
-        if (r.argNum === undefined) goodArgNum = false;
-        else argNum = r.argNum;
-      }
+      argIndex();
     } else {
       const m = /^\d+/.exec(format.slice(i));
       if (m) {
@@ -135,26 +125,14 @@ export function goSprintf(format: string, values: readonly Value[]): string {
     let badPrec = false;
     if (format[i] === '.') {
       i++;
-      if (format[i] === '[') {
-        reordered = true;
-        const r = readArgIndex(format, i, args.length);
-        i = r.next;
-        if (r.argNum === undefined) goodArgNum = false;
-        else argNum = r.argNum;
-      }
+      argIndex();
       if (format[i] === '*') {
         i++;
         const p = intArg(args, argNum);
         argNum++;
         if (p === undefined || p < 0) badPrec = true;
         else spec.prec = p;
-        if (format[i] === '[') {
-          reordered = true;
-          const r = readArgIndex(format, i, args.length);
-          i = r.next;
-          if (r.argNum === undefined) goodArgNum = false;
-          else argNum = r.argNum;
-        }
+        argIndex();
       } else {
         const m = /^\d*/.exec(format.slice(i)) as RegExpExecArray;
         spec.prec = m[0] === '' ? 0 : Number(m[0]);

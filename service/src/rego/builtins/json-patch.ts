@@ -15,15 +15,18 @@ function present(v: Value | undefined): Value {
 
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
-/** JSON pointer ("/a/0", leading slashes trimmed, ~1 and ~0 unescaped) or an array of segments. */
+/** Segments of a JSON pointer as OPA reads it ("/a/0": leading slashes trimmed, ~1 and ~0 unescaped). */
+export function jsonPointerSegments(p: string): string[] {
+  if (p === '') return [];
+  return p
+    .replace(/^\/+/, '')
+    .split('/')
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+/** JSON pointer or an array of segments. */
 function patchPath(p: Value | undefined): Value[] {
-  if (typeof p === 'string') {
-    if (p === '') return [];
-    return p
-      .replace(/^\/+/, '')
-      .split('/')
-      .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
-  }
+  if (typeof p === 'string') return jsonPointerSegments(p);
   if (isArray(p)) return p;
   return fail();
 }

@@ -1,7 +1,7 @@
 // JSON text the way OPA's Go code reads and writes it: encoding/json output (sorted keys,
 // HTML-safe escapes, MarshalIndent layout) and a strict decoder that keeps integers beyond 2^53
 // exact (json.Number), with Go's error wording.
-import { formatNumber, isObject, isSet, makeObject, normalizeInt, objectEntries, type Value } from '../value.js';
+import { formatNumber, isObject, isSet, makeObject, normalizeInt, objectEntries, type RegoNumber, type Value } from '../value.js';
 
 /** Go's encoding/json string encoding (HTMLEscape on, as json.Marshal has it). */
 export function goJsonString(s: string): string {
@@ -37,21 +37,20 @@ function entriesOf(v: Value): [string, Value][] | undefined {
   return list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
+/** Text of null, a boolean or a number (exact decimals included): the same in JSON and in Rego syntax. */
+export function scalarText(v: null | boolean | RegoNumber): string {
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return formatNumber(v);
+}
+
 /** json.Marshal of the value's JSON form (sets become sorted arrays). */
 export function goJsonMarshal(v: Value): string {
-  if (v === null) return 'null';
-  switch (typeof v) {
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'number':
-    case 'bigint':
-      return formatNumber(v);
-    case 'string':
-      return goJsonString(v);
-  }
+  if (typeof v === 'string') return goJsonString(v);
   if (Array.isArray(v)) return '[' + v.map(goJsonMarshal).join(',') + ']';
   if (isSet(v)) return '[' + v.values().map(goJsonMarshal).join(',') + ']';
-  return '{' + (entriesOf(v) as [string, Value][]).map(([k, x]) => goJsonString(k) + ':' + goJsonMarshal(x)).join(',') + '}';
+  if (isObject(v)) return '{' + (entriesOf(v) as [string, Value][]).map(([k, x]) => goJsonString(k) + ':' + goJsonMarshal(x)).join(',') + '}';
+  return scalarText(v);
 }
 
 /** json.MarshalIndent(v, prefix, indent); the first line carries no prefix, as in Go. */

@@ -1,7 +1,8 @@
 // Byte-level encodings the JWT builtins need with Go's exact behaviour: base64url decoding (OPA's
 // padding repair and Go's error offsets), JSON decoding that keeps big integers, and Go's json.Marshal.
 import type { PlainObject, Value } from '../value.js';
-import { RegoObject, RegoSet, compareStrings, formatNumber, objectEntries, parseNumber } from '../value.js';
+import { isObject, isSet, objectEntries, parseNumber } from '../value.js';
+import { goJsonMarshal } from './json-text.js';
 
 /** A decoding failure carrying Go's message (the caller adds its own prefix). */
 export class EncodingError extends Error {}
@@ -59,22 +60,23 @@ function decodePadded(src: Buffer): Buffer {
   return Buffer.from(out);
 }
 
-/** OPA's base64url.decode: restores missing padding (RFC 7515 appendix C), then decodes as Go does. */
-export function base64UrlDecode(s: string): Buffer {
-  let padded = s;
-  if (!s.endsWith('=')) {
-    switch (Buffer.byteLength(s, 'utf8') % 4) {
-      case 2:
-        padded += '==';
-        break;
-      case 3:
-        padded += '=';
-        break;
-      case 1:
-        throw new EncodingError(`illegal base64url string: ${s}`);
-    }
+/** Restores padding an encoder left out (RFC 7515 appendix C), judged by the UTF-8 length as Go's len(s) is. */
+export function restoreBase64UrlPadding(s: string): string {
+  if (s.endsWith('=')) return s;
+  switch (Buffer.byteLength(s, 'utf8') % 4) {
+    case 2:
+      return s + '==';
+    case 3:
+      return s + '=';
+    case 1:
+      throw new EncodingError(`illegal base64url string: ${s}`);
   }
-  return decodePadded(Buffer.from(padded, 'utf8'));
+  return s;
+}
+
+/** OPA's base64url.decode: restores missing padding, then decodes as Go does. */
+export function base64UrlDecode(s: string): Buffer {
+  return decodePadded(Buffer.from(restoreBase64UrlPadding(s), 'utf8'));
 }
 
 export function base64UrlEncode(b: Buffer): string {
@@ -186,29 +188,16 @@ export function parseJson(text: string): Value {
 
 // ---- JSON encoding (Go's json.Marshal) ----------------------------------------------------------
 
-function goString(s: string): string {
-  // Go escapes HTML-significant characters and the JavaScript line separators.
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
+/** True when some object inside `v` has a key that is not a string. */
+function hasNonStringKey(v: Value): boolean {
+  if (Array.isArray(v)) return v.some(hasNonStringKey);
+  if (isSet(v)) return v.values().some(hasNonStringKey);
+  if (!isObject(v)) return false;
+  return objectEntries(v).some(([k, x]) => typeof k !== 'string' || hasNonStringKey(x));
 }
 
-/** Go's json.Marshal of a Rego value as OPA converts it (sets become arrays, keys sorted). */
-export function goJsonMarshal(v: Value): string {
-  if (v === null) return 'null';
-  switch (typeof v) {
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'number':
-    case 'bigint':
-      return formatNumber(v);
-    case 'string':
-      return goString(v);
-  }
-  if (Array.isArray(v)) return '[' + v.map(goJsonMarshal).join(',') + ']';
-  if (v instanceof RegoSet) return '[' + v.values().map(goJsonMarshal).join(',') + ']';
-  const entries = objectEntries(v);
-  if (v instanceof RegoObject && entries.some(([k]) => typeof k !== 'string')) {
-    throw new EncodingError('object keys must be strings');
-  }
-  const sorted = entries.map(([k, x]) => [k as string, x] as const).sort((a, b) => compareStrings(a[0], b[0]));
-  return '{' + sorted.map(([k, x]) => goString(k) + ':' + goJsonMarshal(x)).join(',') + '}';
+/** json.Marshal of a JWT header or payload: as json-text writes it, but objects must have string keys. */
+export function marshalJwtJson(v: Value): string {
+  if (hasNonStringKey(v)) throw new EncodingError('object keys must be strings');
+  return goJsonMarshal(v);
 }

@@ -4,7 +4,7 @@ import type { PlainObject, Value } from '../value.js';
 import { isArray, isNumber, isObject, isPlainObject, objectEntries, objectGet } from '../value.js';
 import type { BuiltinContext, BuiltinDecl, TypeSpec } from './types.js';
 import { builtinError, operandError } from './types.js';
-import { EncodingError, base64UrlDecode, base64UrlEncode, goJsonMarshal, parseJson } from './jwt-encoding.js';
+import { EncodingError, base64UrlDecode, base64UrlEncode, marshalJwtJson, parseJson } from './jwt-encoding.js';
 import type { VerificationKey, VerifyOptions } from './jwt-keys.js';
 import { KeyError, TOKEN_ALGORITHMS, keysFromCertOrJwk, signJws, signingKeyFromJwk, verifySignature } from './jwt-keys.js';
 
@@ -202,7 +202,7 @@ function timeFromValue(v: Value): number {
 function parseConstraints(o: Value, ctx: BuiltinContext): Constraints {
   const c: Constraints = { secret: '', alg: '', iss: '', aud: '' };
   for (const [key, value] of objectEntries(o as PlainObject)) {
-    const k = typeof key === 'string' ? key : goJsonMarshal(key);
+    const k = typeof key === 'string' ? key : marshalJwtJson(key);
     switch (k) {
       case 'cert':
         if (typeof value !== 'string') throw new Failure('cert constraint: must be a string');
@@ -324,7 +324,7 @@ function encodeSign(headerText: string, payloadText: string, keyText: string): s
 
 function marshal(v: Value, what: string): string {
   try {
-    return goJsonMarshal(v);
+    return marshalJwtJson(v);
   } catch (e) {
     throw new Failure(`failed to prepare JWT ${what} for marshalling: ${(e as Error).message}`);
   }

@@ -14,7 +14,7 @@ import {
   type PlainObject,
   type Value,
 } from '../value.js';
-import { applyJsonPatch } from './json-patch.js';
+import { applyJsonPatch, jsonPointerSegments } from './json-patch.js';
 import { BuiltinError, operandError, type BuiltinDecl, type TypeSpec } from './types.js';
 
 type ObjectValue = PlainObject | RegoObject;
@@ -134,13 +134,7 @@ function objectSubsetBuiltin([sup, sub]: Value[]): Value {
 
 /** Path segments of one json.filter/json.remove path: a JSON pointer string or an array of segments. */
 function parsePath(name: string, p: Value): Value[] {
-  if (typeof p === 'string') {
-    if (p === '') return [];
-    return p
-      .replace(/^\/+/, '')
-      .split('/')
-      .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
-  }
+  if (typeof p === 'string') return jsonPointerSegments(p);
   if (isArray(p)) return p;
   throw new BuiltinError(
     'eval_type_error',

@@ -34,7 +34,7 @@ function compileClause(shared: CodegenShared, clause: Clause, suffix: Term[]): C
   const ctx = newContext(shared);
   const B = new Set<string>();
   const args = clause.args ?? [];
-  const argsSlot = tempSlot(ctx);
+  const argsSlot = args.length > 0 ? tempSlot(ctx) : -1;
   let bodyGoal: Goal = DONE;
   const matchers: Matcher[] = [];
   args.forEach((a, i) => {

@@ -1,7 +1,7 @@
 // Code generation for expressions and bodies: each goal runs, then calls its statically chained next goal.
 import type { Body, Expr, Term, WithModifier } from '../ast.js';
 import { RegoError } from '../errors.js';
-import { RegoObject, isPlainObject, type PlainObject, type Value } from '../value.js';
+import { RegoObject, RegoSet, isPlainObject, type PlainObject, type Value } from '../value.js';
 import { arityOf, compileOutputCall, resolveCallee } from './calls.js';
 import { type CodegenContext, findNode, tempSlot } from './context.js';
 import { Memo, type EvalState, type Frame, type K, type Mock } from './state.js';
@@ -152,6 +152,22 @@ function compilePairMatcher(ctx: CodegenContext, key: Term | undefined, value: T
 function compileSomeIn(ctx: CodegenContext, e: Extract<Expr, { kind: 'somein' }>, B: Set<string>, next: Goal): Goal {
   const coll = compileTerm(ctx, e.collection, B);
   const match = compilePairMatcher(ctx, e.key, e.value, B, next);
+  const get = coll.get;
+  if (get) {
+    // Arrays and sets without per-evaluation closures: the common shapes of `some x in xs`.
+    return (s, f, k) => {
+      const c = get(s, f);
+      if (Array.isArray(c)) {
+        for (let i = 0; i < c.length; i++) if (match(s, f, k, i, c[i])) return true;
+        return false;
+      }
+      if (c instanceof RegoSet) {
+        for (const x of c.values()) if (match(s, f, k, x, x)) return true;
+        return false;
+      }
+      return enumerate(c, (kv, vv) => match(s, f, k, kv, vv));
+    };
+  }
   return (s, f, k) => coll.gen(s, f, (c) => enumerate(c, (kv, vv) => match(s, f, k, kv, vv)));
 }
 

@@ -2,7 +2,7 @@
 import type { Term } from '../ast.js';
 import { walkTerm } from '../ast.js';
 import { RegoError } from '../errors.js';
-import { RegoSet, makeObject, valuesEqual, type Value } from '../value.js';
+import { RegoSet, makeObject, valuesEqual, type PlainObject, type Value } from '../value.js';
 import { compileCall } from './calls.js';
 import { type CodegenContext, slotOf, tempSlot } from './context.js';
 import { compileBody, DONE } from './exprs.js';
@@ -28,6 +28,28 @@ function constants(terms: CTerm[]): Value[] | undefined {
     out.push(c);
   }
   return out;
+}
+
+/** An object literal with constant string keys and single-valued values: built directly, no entry list. */
+function stringKeyedObject(parts: CTerm[]): CTerm | undefined {
+  const keys: string[] = [];
+  const gets: Get[] = [];
+  for (let i = 0; i < parts.length; i += 2) {
+    const k = (parts[i].get as (Get & { constant?: Value }) | undefined)?.constant;
+    const g = parts[i + 1].get;
+    if (typeof k !== 'string' || !g || keys.includes(k)) return undefined;
+    keys.push(k);
+    gets.push(g);
+  }
+  return fromGet((s, f) => {
+    const o: PlainObject = Object.create(null);
+    for (let i = 0; i < keys.length; i++) {
+      const v = gets[i](s, f);
+      if (v === undefined) return undefined;
+      o[keys[i]] = v;
+    }
+    return o;
+  });
 }
 
 function pairsToObject(vals: Value[]): Value {
@@ -361,7 +383,7 @@ export function compileTerm(ctx: CodegenContext, t: Term, B: Set<string>): CTerm
       }
       const consts = constants(parts);
       if (consts) return constantTerm(pairsToObject(consts));
-      return genAll(parts, pairsToObject);
+      return stringKeyedObject(parts) ?? genAll(parts, pairsToObject);
     }
     case 'arraycomp':
     case 'setcomp':
@@ -397,6 +419,18 @@ function compileComprehension(ctx: CodegenContext, t: Extract<Term, { type: 'arr
     });
   }
   const head = compileTerm(ctx, t.term, new Set(bound));
+  if (t.type === 'arraycomp' && head.get) {
+    const headGet = head.get;
+    return fromGet((s, f) => {
+      const out: Value[] = [];
+      goal(s, f, () => {
+        const v = headGet(s, f);
+        if (v !== undefined) out.push(v);
+        return false;
+      });
+      return out;
+    });
+  }
   if (t.type === 'arraycomp') {
     return fromGet((s, f) => {
       const out: Value[] = [];
@@ -406,6 +440,18 @@ function compileComprehension(ctx: CodegenContext, t: Extract<Term, { type: 'arr
           return false;
         }),
       );
+      return out;
+    });
+  }
+  const headGet = head.get;
+  if (headGet) {
+    return fromGet((s, f) => {
+      const out = new RegoSet();
+      goal(s, f, () => {
+        const v = headGet(s, f);
+        if (v !== undefined) out.add(v);
+        return false;
+      });
       return out;
     });
   }

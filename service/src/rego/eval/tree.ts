@@ -1,7 +1,7 @@
 // The data tree: base documents and compiled rules by path, and the evaluation of rules and functions.
 import { RegoError, type RegoLocation } from '../errors.js';
 import { RegoSet, isPlainObject, objectEntries, valuesEqual, type Value } from '../value.js';
-import { UNDEF, type CallMemo, type EvalState, type Frame, type K } from './state.js';
+import { UNDEF, type EvalState, type Frame, type K } from './state.js';
 import { ObjectBuilder, keyOf, lookup } from './values.js';
 
 /** A compiled goal: runs, and on success calls the statically chained next goal and finally k. */
