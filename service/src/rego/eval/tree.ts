@@ -127,15 +127,26 @@ function runChain(s: EvalState, rule: CompiledRule, args: Value[] | undefined, o
   s.produced = produced;
 }
 
+/** Adds one value of a single-valued rule or function: the first stands, a different one conflicts. */
+function merge(result: Value | undefined, v: Value | undefined, node: DataNode, c: CompiledClause, conflict: (node: DataNode) => string): Value | undefined {
+  if (v === undefined) return result;
+  if (result === undefined) return v;
+  if (!valuesEqual(result, v)) throw new RegoError('eval_conflict_error', conflict(node), c.loc);
+  return result;
+}
+
 function evalComplete(s: EvalState, node: DataNode): Value | undefined {
   let result: Value | undefined;
   for (const rule of candidates(s, node)) {
     runChain(s, rule, undefined, (c, f) => {
-      c.value!.gen(s, f, (v) => {
-        if (result === undefined) result = v;
-        else if (!valuesEqual(result, v)) throw new RegoError('eval_conflict_error', completeConflict(node), c.loc);
-        return false;
-      });
+      const get = c.value!.get;
+      if (get) result = merge(result, get(s, f), node, c, completeConflict);
+      else {
+        c.value!.gen(s, f, (v) => {
+          result = merge(result, v, node, c, completeConflict);
+          return false;
+        });
+      }
       return c.constant;
     });
   }
@@ -159,10 +170,16 @@ function evalMulti(s: EvalState, node: DataNode): Value {
   const set = new RegoSet();
   for (const rule of candidates(s, node)) {
     runChain(s, rule, undefined, (c, f) => {
-      c.value!.gen(s, f, (v) => {
-        set.add(v);
-        return false;
-      });
+      const get = c.value!.get;
+      if (get) {
+        const v = get(s, f);
+        if (v !== undefined) set.add(v);
+      } else {
+        c.value!.gen(s, f, (v) => {
+          set.add(v);
+          return false;
+        });
+      }
       return false;
     });
   }
@@ -289,11 +306,14 @@ function evalFunction(s: EvalState, node: DataNode, args: Value[], loc: RegoLoca
   try {
     for (const rule of node.rules) {
       runChain(s, rule, args, (c, f) => {
-        c.value!.gen(s, f, (v) => {
-          if (result === undefined) result = v;
-          else if (!valuesEqual(result, v)) throw new RegoError('eval_conflict_error', functionConflict(node), c.loc);
-          return false;
-        });
+        const get = c.value!.get;
+        if (get) result = merge(result, get(s, f), node, c, functionConflict);
+        else {
+          c.value!.gen(s, f, (v) => {
+            result = merge(result, v, node, c, functionConflict);
+            return false;
+          });
+        }
         return false;
       });
     }
