@@ -30,8 +30,16 @@ if (files.length === 0) {
 // One key prefix per run keeps concurrent runs apart on a shared Redis.
 const runId = process.env.MCP_AUTHZ_TEST_RUN ?? randomBytes(4).toString('hex');
 const env = { ...process.env, MCP_AUTHZ_TEST_RUN: runId, NODE_ENV: 'test' };
-// Force exit so a file that leaks a handle cannot hang the run; the timeout bounds a stuck test.
-const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', '--test-timeout=120000', ...files];
+// A per-test timeout bounds a stuck test. (--test-force-exit is not used: on Node 20 it can
+// end a file before all its results are reported.)
+const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files];
 console.log(`run-tests: ${files.length} files, run id ${runId}`);
-const res = spawnSync(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
+// A file that leaks a handle keeps its process alive after its tests end; the watchdog turns
+// such a hang into a clear failure instead of a stalled CI run.
+const limitMs = Number(process.env.MCP_AUTHZ_TEST_WATCHDOG_MS ?? 15 * 60 * 1000);
+const res = spawnSync(process.execPath, args, { cwd: root, env, stdio: 'inherit', timeout: limitMs, killSignal: 'SIGKILL' });
+if (res.error && res.signal === 'SIGKILL') {
+  console.error(`run-tests: the run did not finish within ${limitMs / 1000} s; a test file probably left a handle open`);
+  process.exit(1);
+}
 process.exit(res.status ?? 1);
