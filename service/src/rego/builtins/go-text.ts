@@ -4,6 +4,8 @@
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 
 /** unicode.IsPrint: graphic characters and the ASCII space, but no other space. */
+const PLAIN_ASCII = /^[\x20-\x5b\x5d-\x7e]*$/;
+
 function isPrint(ch: string): boolean {
   return ch === ' ' || PRINTABLE.test(ch);
 }
@@ -21,6 +23,8 @@ const ESCAPES: Record<string, string> = {
 
 /** strconv.Quote (or QuoteRune with quote `'`, QuoteToASCII with asciiOnly). */
 export function goQuote(s: string, quote = '"', asciiOnly = false): string {
+  // Fast path: printable ASCII needs escaping only for the quote and the backslash.
+  if (PLAIN_ASCII.test(s) && !s.includes(quote)) return quote + s + quote;
   let out = quote;
   for (const ch of s) {
     const cp = ch.codePointAt(0) as number;

@@ -54,6 +54,7 @@ function compileClause(shared: CodegenShared, clause: Clause, suffix: Term[]): C
       f[argsSlot] = argv;
       return first(s, f, k, argv[0]);
     },
+    body: goal,
     value,
     constant: isConstant(valueTerm),
     suffix: suffixTerms,

@@ -152,6 +152,30 @@ function compileOperator(op: (a: Value, b: Value) => Value, args: CTerm[], invok
   });
 }
 
+/** Builtin calls of one or two single-valued arguments, without an intermediate closure per call. */
+function directBuiltin(decl: BuiltinDecl, args: CTerm[], invoke: Invoke, loc: RegoLocation): CTerm | undefined {
+  if (args.length === 1 && args[0].get) {
+    const g0 = args[0].get;
+    return fromGet((s, f) => {
+      const a = g0(s, f);
+      if (a === undefined) return undefined;
+      return s.mocks === undefined ? callBuiltin(s, decl, [a], loc) : invoke(s, [a]);
+    });
+  }
+  if (args.length === 2 && args[0].get && args[1].get) {
+    const g0 = args[0].get;
+    const g1 = args[1].get;
+    return fromGet((s, f) => {
+      const a = g0(s, f);
+      if (a === undefined) return undefined;
+      const b = g1(s, f);
+      if (b === undefined) return undefined;
+      return s.mocks === undefined ? callBuiltin(s, decl, [a, b], loc) : invoke(s, [a, b]);
+    });
+  }
+  return undefined;
+}
+
 /** A call evaluated as a value (all arguments are inputs). */
 export function compileCall(ctx: CodegenContext, t: Extract<Term, { type: 'call' }>, B: Set<string>): CTerm {
   const callee = resolveCallee(ctx, t.fn);
@@ -164,7 +188,7 @@ export function compileCall(ctx: CodegenContext, t: Extract<Term, { type: 'call'
   if (callee.kind === 'builtin' && !callee.decl.relation) {
     const decl = callee.decl;
     const loc = t.loc;
-    return genAll(args, (vals, s) => (s.mocks === undefined ? callBuiltin(s, decl, vals, loc) : invoke(s, vals)));
+    return directBuiltin(decl, args, invoke, loc) ?? genAll(args, (vals, s) => (s.mocks === undefined ? callBuiltin(s, decl, vals, loc) : invoke(s, vals)));
   }
   if (callee.kind === 'builtin' && callee.decl.relation) {
     const all = genAll(args, (vals) => vals);

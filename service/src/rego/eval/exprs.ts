@@ -26,7 +26,10 @@ export function compileBody(ctx: CodegenContext, body: Body, B: Set<string>, fin
 }
 
 function withStep(e: Expr, g: Goal): Goal {
-  const loc = e.loc;
+  return stepped(e.loc, g);
+}
+
+function stepped(loc: Expr['loc'], g: Goal): Goal {
   return (s, f, k) => {
     s.step(loc);
     return g(s, f, k);
@@ -37,7 +40,11 @@ export function compileExpr(ctx: CodegenContext, e: Expr, B: Set<string>, next: 
   if (e.with.length > 0) return compileWith(ctx, e, B, next);
   if (e.negated) {
     const inner = compilePositive(ctx, e, new Set(B), DONE);
-    return withStep(e, (s, f, k) => (inner(s, f, STOP) ? false : next(s, f, k)));
+    const loc = e.loc;
+    return (s, f, k) => {
+      s.step(loc);
+      return inner(s, f, STOP) ? false : next(s, f, k);
+    };
   }
   return compilePositive(ctx, e, B, next);
 }
@@ -45,41 +52,46 @@ export function compileExpr(ctx: CodegenContext, e: Expr, B: Set<string>, next: 
 function compilePositive(ctx: CodegenContext, e: Expr, B: Set<string>, next: Goal): Goal {
   switch (e.kind) {
     case 'term':
-      return withStep(e, compileTermExpr(ctx, e.term, B, next));
+      return compileTermExpr(ctx, e, e.term, B, next);
     case 'unify':
     case 'assign':
-      return withStep(e, compileUnify(ctx, e.left, e.right, B, next));
+      return compileUnify(ctx, e.left, e.right, B, next, e.loc);
     case 'some':
       return next;
     case 'somein':
-      return withStep(e, compileSomeIn(ctx, e, B, next));
+      return compileSomeIn(ctx, e, B, next);
     case 'every':
       return withStep(e, compileEvery(ctx, e, B, next));
   }
 }
 
-function compileTermExpr(ctx: CodegenContext, t: Term, B: Set<string>, next: Goal): Goal {
+/** A term as an expression (counted as one step): true unless undefined or false. */
+function compileTermExpr(ctx: CodegenContext, e: Expr, t: Term, B: Set<string>, next: Goal): Goal {
   if (t.type === 'call') {
     const callee = resolveCallee(ctx, t.fn);
     const arity = arityOf(callee);
-    if (arity !== undefined && t.args.length === arity + 1) return compileOutputCall(ctx, t, B, next);
+    if (arity !== undefined && t.args.length === arity + 1) return withStep(e, compileOutputCall(ctx, t, B, next));
   }
   const c = compileTerm(ctx, t, B);
   if (c.get) {
+    // The most common expression: the step is counted here rather than by a wrapping goal.
     const get = c.get;
+    const loc = e.loc;
     return (s, f, k) => {
+      s.step(loc);
       const v = get(s, f);
       return v !== undefined && v !== false ? next(s, f, k) : false;
     };
   }
-  return (s, f, k) => c.gen(s, f, (v) => (v !== false ? next(s, f, k) : false));
+  return withStep(e, (s, f, k) => c.gen(s, f, (v) => (v !== false ? next(s, f, k) : false)));
 }
 
 function evaluable(t: Term, B: Set<string>): boolean {
   return unboundValueVars(t, B).length === 0;
 }
 
-function compileUnify(ctx: CodegenContext, a: Term, b: Term, B: Set<string>, next: Goal): Goal {
+/** Unification; with `loc` (a whole expression, not a nested pair) it also counts the step. */
+function compileUnify(ctx: CodegenContext, a: Term, b: Term, B: Set<string>, next: Goal, loc?: Expr['loc']): Goal {
   for (const [x, y] of [
     [a, b],
     [b, a],
@@ -89,13 +101,26 @@ function compileUnify(ctx: CodegenContext, a: Term, b: Term, B: Set<string>, nex
     const m = compilePattern(ctx, y, B, next);
     if (cx.get) {
       const get = cx.get;
+      if (loc) {
+        return (s, f, k) => {
+          s.step(loc);
+          const v = get(s, f);
+          return v === undefined ? false : m(s, f, k, v);
+        };
+      }
       return (s, f, k) => {
         const v = get(s, f);
         return v === undefined ? false : m(s, f, k, v);
       };
     }
-    return (s, f, k) => cx.gen(s, f, (v) => m(s, f, k, v));
+    const g: Goal = (s, f, k) => cx.gen(s, f, (v) => m(s, f, k, v));
+    return loc ? stepped(loc, g) : g;
   }
+  return loc ? stepped(loc, compileUnifyParts(ctx, a, b, B, next)) : compileUnifyParts(ctx, a, b, B, next);
+}
+
+/** Unifies arrays or objects element by element when neither side can be evaluated as a whole. */
+function compileUnifyParts(ctx: CodegenContext, a: Term, b: Term, B: Set<string>, next: Goal): Goal {
   let pairs: [Term, Term][] | undefined;
   if (a.type === 'array' && b.type === 'array' && a.items.length === b.items.length) pairs = a.items.map((x, i) => [x, b.items[i]]);
   else if (a.type === 'object' && b.type === 'object' && a.entries.length === b.entries.length) {
@@ -153,9 +178,11 @@ function compileSomeIn(ctx: CodegenContext, e: Extract<Expr, { kind: 'somein' }>
   const coll = compileTerm(ctx, e.collection, B);
   const match = compilePairMatcher(ctx, e.key, e.value, B, next);
   const get = coll.get;
+  const loc = e.loc;
   if (get) {
     // Arrays and sets without per-evaluation closures: the common shapes of `some x in xs`.
     return (s, f, k) => {
+      s.step(loc);
       const c = get(s, f);
       if (Array.isArray(c)) {
         for (let i = 0; i < c.length; i++) if (match(s, f, k, i, c[i])) return true;
@@ -168,7 +195,7 @@ function compileSomeIn(ctx: CodegenContext, e: Extract<Expr, { kind: 'somein' }>
       return enumerate(c, (kv, vv) => match(s, f, k, kv, vv));
     };
   }
-  return (s, f, k) => coll.gen(s, f, (c) => enumerate(c, (kv, vv) => match(s, f, k, kv, vv)));
+  return stepped(loc, (s, f, k) => coll.gen(s, f, (c) => enumerate(c, (kv, vv) => match(s, f, k, kv, vv))));
 }
 
 function compileEvery(ctx: CodegenContext, e: Extract<Expr, { kind: 'every' }>, B: Set<string>, next: Goal): Goal {

@@ -19,6 +19,8 @@ export interface CompiledClause {
   nslots: number;
   /** Binds the function arguments (functions only), then runs the body. */
   run: (s: EvalState, f: Frame, args: Value[] | undefined, k: K) => boolean;
+  /** The body alone (rules without arguments run it directly). */
+  body: Goal;
   value?: CTerm;
   /** The value when it is a constant: one solution is enough. */
   constant: boolean;
@@ -119,7 +121,8 @@ function runChain(s: EvalState, rule: CompiledRule, args: Value[] | undefined, o
   for (const c of rule.clauses) {
     s.sinkClause = c;
     s.produced = false;
-    c.run(s, new Array(c.nslots), args, UNUSED_K);
+    if (args === undefined) c.body(s, new Array(c.nslots), UNUSED_K);
+    else c.run(s, new Array(c.nslots), args, UNUSED_K);
     if (s.produced) break;
   }
   s.sink = sink;
