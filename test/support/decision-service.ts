@@ -37,7 +37,7 @@ export interface DecisionServiceOptions {
   prefix: string;
   /** Copied to a private directory; default the reference policies. */
   policySource?: string;
-  /** Extra configuration merged over the defaults (decision_logs, decisions, cache...). */
+  /** Extra configuration merged over the defaults (decision_logs, decisions, cache, policies' git keys...). */
   config?: Record<string, unknown>;
   /** Watch the policy dir (polling, short debounce); default false (tests reload explicitly). */
   watch?: boolean;
@@ -50,14 +50,14 @@ export async function startDecisionService(options: DecisionServiceOptions): Pro
   const policyDir = join(workDir, 'policies');
   cpSync(options.policySource ?? REFERENCE_POLICIES, policyDir, { recursive: true });
   const { idp } = options;
-  const { decision_logs: logs, ...extra } = options.config ?? {};
+  const { decision_logs: logs, policies: policyExtra, ...extra } = options.config ?? {};
   // Relative sink paths land in the scratch directory.
   const sinks = ((logs as { sinks?: Array<Record<string, unknown>> } | undefined)?.sinks ?? []).map((sink) =>
     typeof sink.path === 'string' && !isAbsolute(sink.path) ? { ...sink, path: join(workDir, sink.path) } : sink);
   const config = resolveConfig({
     http: { auth_throttle: { max_failures: 1000, window_seconds: 60 } },
     ...(options.redisUrl !== undefined ? { redis: { url: options.redisUrl, key_prefix: options.prefix } } : {}),
-    policies: { dir: policyDir, watch: options.watch === true },
+    policies: { ...(policyExtra as Record<string, unknown> | undefined), dir: policyDir, watch: options.watch === true },
     decision_logs: { spill_path: join(workDir, 'spill.jsonl'), ...(logs as Record<string, unknown> | undefined), sinks },
     issuers: [{ issuer: idp.issuer, jwks_uri: idp.jwksUri, algorithms: ['RS256'] }],
     servers: [{ id: 'files', resource: FILES }, { id: 'github', resource: GITHUB }],

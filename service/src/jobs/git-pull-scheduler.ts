@@ -19,6 +19,18 @@ export interface GitPullScheduler {
 }
 
 const SCHEDULER_ID = 'policy-git-pull';
+const STOP_TIMEOUT_MS = 5_000;
+
+function bounded(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    const done = (): void => {
+      clearTimeout(t);
+      resolve();
+    };
+    p.then(done, done);
+  });
+}
 
 /**
  * Starts the schedule. With Redis one replica runs each pull (the job scheduler creates one job
@@ -35,10 +47,24 @@ export async function startGitPullScheduler(options: GitPullSchedulerOptions): P
     }
   };
   if (!options.redisUrl) {
-    const timer = setInterval(() => void run().catch(() => undefined), options.intervalMs);
+    // One pull at a time: a slow pull skips the ticks it overlaps; stop waits for the one running.
+    let running: Promise<void> | undefined;
+    const tick = (): void => {
+      running ??= run()
+        .catch(() => undefined)
+        .finally(() => {
+          running = undefined;
+        });
+    };
+    const timer = setInterval(tick, options.intervalMs);
     timer.unref();
-    void run().catch(() => undefined);
-    return { stop: async () => clearInterval(timer) };
+    tick();
+    return {
+      async stop() {
+        clearInterval(timer);
+        await running;
+      },
+    };
   }
   const name = options.queueName ?? 'policy-git';
   // Not latency critical: a connection that waits for Redis rather than failing fast.
@@ -46,13 +72,18 @@ export async function startGitPullScheduler(options: GitPullSchedulerOptions): P
   const workerConnection = createWorkerConnection(options.redisUrl);
   const queue = new Queue(name, { connection: producer, prefix: options.prefix ?? 'bull' });
   queue.on('error', () => undefined);
-  await queue.upsertJobScheduler(SCHEDULER_ID, { every: options.intervalMs }, { name: 'pull', opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  // Not awaited: these connections queue commands while Redis is down, and start-up must not wait
+  // for Redis; the schedule is registered once it is reachable.
+  void queue
+    .upsertJobScheduler(SCHEDULER_ID, { every: options.intervalMs }, { name: 'pull', opts: { removeOnComplete: 100, removeOnFail: 100 } })
+    .catch((e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not register the policy git pull schedule'));
   const worker = new Worker(name, run, { connection: workerConnection, prefix: options.prefix ?? 'bull', concurrency: 1 });
   worker.on('error', () => undefined);
   return {
     async stop() {
-      await worker.close().catch(() => undefined);
-      await queue.close().catch(() => undefined);
+      // Bounded: closing against a dead Redis must not hang shutdown (a running pull is awaited).
+      await bounded(worker.close(), STOP_TIMEOUT_MS);
+      await bounded(queue.close(), STOP_TIMEOUT_MS);
       producer.disconnect();
       workerConnection.disconnect();
     },

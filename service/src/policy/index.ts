@@ -12,6 +12,6 @@ export type {
 } from './reload.js';
 export { createRegoCompiler } from './rego-compile.js';
 export { pullPolicyRepo, GitPullError } from './git-pull.js';
-export type { GitPullOptions } from './git-pull.js';
+export type { GitPullFailure, GitPullOptions } from './git-pull.js';
 export { watchPolicyDir } from './watch.js';
 export type { PolicyWatcher, PolicyWatchOptions } from './watch.js';

@@ -30,7 +30,9 @@ export type ExprKind =
   | { kind: 'assign'; left: Term; right: Term }
   | { kind: 'some'; vars: TermOf<'var'>[] }
   | { kind: 'somein'; key?: Term; value: Term; collection: Term }
-  | { kind: 'every'; key?: Term; value: Term; domain: Term; body: Body };
+  | { kind: 'every'; key?: Term; value: Term; domain: Term; body: Body }
+  /** `not { … }` (rego.v2 / future.keywords.not): true when the body has no solution; its vars stay inside. */
+  | { kind: 'notbody'; body: Body };
 
 export type Expr = ExprKind & { negated: boolean; with: WithModifier[]; loc: Loc };
 
@@ -143,6 +145,9 @@ export function walkExpr(e: Expr, fn: (t: Term) => boolean | void): void {
       if (e.key) walkTerm(e.key, fn);
       walkTerm(e.value, fn);
       walkTerm(e.domain, fn);
+      walkBody(e.body, fn);
+      break;
+    case 'notbody':
       walkBody(e.body, fn);
       break;
   }

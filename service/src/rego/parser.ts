@@ -1,6 +1,6 @@
 // Rego v1 parser: recursive descent over lexer tokens, producing the AST of modules, queries and terms.
 import type { Body, ElseClause, Expr, ExprKind, Import, Loc, Module, Rule, RuleHead, Term, TermOf, WithModifier } from './ast.js';
-import { scalarTerm, varTerm } from './ast.js';
+import { refName, scalarTerm, varTerm } from './ast.js';
 import type { RegoLocation } from './errors.js';
 import { LexError, tokenize, type Token } from './lexer.js';
 import { parseNumber } from './value.js';
@@ -18,10 +18,15 @@ const KEYWORDS = new Set(['if', 'contains', 'in', 'some', 'every', 'not', 'with'
 const RELATIONS: Record<string, string> = { '==': 'equal', '!=': 'neq', '<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte' };
 const ARITH: Record<string, string> = { '+': 'plus', '-': 'minus' };
 const FACTOR: Record<string, string> = { '*': 'mul', '/': 'div', '%': 'rem' };
+/** Imports that turn on `not { … }` bodies for the rest of the module, as in OPA. */
+const NOT_BODY_IMPORTS = new Set(['rego.v2', 'future.keywords', 'future.keywords.not']);
+const REGO_IMPORTS = new Set(['rego.v1', 'rego.v2']);
 
 class Parser {
   private readonly toks: Token[];
   private pos = 0;
+  /** `not {` opens a negated body (after `import rego.v2` or `import future.keywords.not`). */
+  private notBodies = false;
 
   constructor(
     private readonly file: string,
@@ -119,6 +124,12 @@ class Parser {
       if (this.tok.kind !== 'ident' || KEYWORDS.has(this.tok.text)) this.fail('expected import alias');
       alias = this.toks[this.pos++].text;
     }
+    const name = refName(path);
+    const head = path.type === 'ref' ? path.head : path;
+    if (head.type === 'var' && head.name === 'rego' && !REGO_IMPORTS.has(name ?? '')) {
+      throw new ParseError(`invalid import \`${name ?? 'rego'}\`, must be \`rego.v1\` or \`rego.v2\``, path.loc);
+    }
+    if (name !== undefined && NOT_BODY_IMPORTS.has(name)) this.notBodies = true;
     return { path, alias, loc };
   }
 
@@ -233,6 +244,7 @@ class Parser {
       kind = this.parseEvery();
     } else {
       negated = this.accept('not');
+      if (negated && this.notBodies && this.is('{')) return this.withModifiers({ kind: 'notbody', body: this.parseNotBody() }, false, loc);
       const left = this.parseTermIn();
       if (this.is(',')) {
         this.pos++;
@@ -251,6 +263,10 @@ class Parser {
         kind = assign ? { kind: 'assign', left, right } : { kind: 'unify', left, right };
       } else kind = { kind: 'term', term: left };
     }
+    return this.withModifiers(kind, negated, loc);
+  }
+
+  private withModifiers(kind: ExprKind, negated: boolean, loc: Loc): Expr {
     const withs: WithModifier[] = [];
     while (this.is('with')) {
       const wloc = this.loc();
@@ -261,6 +277,27 @@ class Parser {
       withs.push({ target, value, loc: wloc });
     }
     return { ...kind, negated, with: withs, loc } as Expr;
+  }
+
+  /** The body of `not { … }`; braces holding a value instead are an error, as in OPA. */
+  private parseNotBody(): Body {
+    const start = this.pos;
+    const braceLoc = this.loc();
+    this.pos++;
+    if (this.is('}')) this.fail('found empty body');
+    try {
+      return this.parseBody('}');
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      this.pos = start;
+      let value: Term;
+      try {
+        value = this.parseTermIn();
+      } catch {
+        throw e;
+      }
+      throw new ParseError(`\`{...}\` in an operand position must contain expression(s), got: ${value.type}`, braceLoc);
+    }
   }
 
   private parseSome(): ExprKind {
@@ -490,6 +527,7 @@ class Parser {
       const body = this.parseBody('}');
       return { type: 'setcomp', term: first, body, loc };
     }
+    if (!this.is(',') && !this.is('}')) this.fail('non-terminated set');
     const items = [first];
     while (this.accept(',')) {
       if (this.is('}')) break;

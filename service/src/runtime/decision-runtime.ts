@@ -181,6 +181,12 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
           depthTimer.unref();
         }
       }
+      if (config.policies.git_url !== undefined) {
+        // The first pull precedes the first load, so a replica that starts with an empty directory
+        // serves the repository at once rather than after the first scheduled run.
+        await pullPolicyRepo({ url: config.policies.git_url, branch: config.policies.git_branch, dir: policyDir }).catch((e: unknown) =>
+          logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'initial policy git pull failed; loading the policy directory as it is'));
+      }
       await policies.start();
       if (config.policies.git_url !== undefined) {
         gitPull = await startGitPullScheduler({

@@ -158,13 +158,18 @@ function toRegex(seq: Node[], notSep: string): string {
     .join('');
 }
 
-/** Compiled globs by separators and pattern: the RE2 program, or the syntax error. */
-const compiled = new Map<string, RE2JS | GlobSyntaxError>();
+/**
+ * Compiled globs (the RE2 program, or the syntax error) by separators, then pattern: two lookups
+ * of strings the policy already holds, instead of hashing a freshly concatenated key per call.
+ */
+const compiled = new Map<string, Map<string, RE2JS | GlobSyntaxError>>();
+let compiledCount = 0;
 
 /** The RE2 program equivalent to a glob with the given separators (compiled once, cached). */
 function compileGlob(pattern: string, seps: string[]): RE2JS {
-  const key = seps.join('') + '\u0000' + pattern;
-  let c = compiled.get(key);
+  const sepKey = seps.join('');
+  let bySeps = compiled.get(sepKey);
+  let c = bySeps?.get(pattern);
   if (c === undefined) {
     try {
       const notSep = seps.length === 0 ? '(?s:.)' : '[^' + seps.map((x) => cp(x.codePointAt(0) as number)).join('') + ']';
@@ -175,9 +180,18 @@ function compileGlob(pattern: string, seps: string[]): RE2JS {
       else if (e instanceof GlobSyntaxError) c = e;
       else throw e;
     }
-    // Bounded: the oldest entry goes first (policies use a fixed, small set of patterns).
-    if (compiled.size >= MAX_ENTRIES) compiled.delete(compiled.keys().next().value as string);
-    compiled.set(key, c);
+    // Bounded: when full it starts over (policies use a fixed, small set of patterns).
+    if (compiledCount >= MAX_ENTRIES) {
+      compiled.clear();
+      compiledCount = 0;
+      bySeps = undefined;
+    }
+    if (!bySeps) {
+      bySeps = new Map();
+      compiled.set(sepKey, bySeps);
+    }
+    bySeps.set(pattern, c);
+    compiledCount++;
   }
   if (c instanceof GlobSyntaxError) throw builtinError(NAME, c.message);
   return c;

@@ -53,35 +53,50 @@ function readArgIndex(format: string, i: number, nargs: number): { next: number;
   return { next: close + 1, argNum: Number(text) - 1 };
 }
 
+/** The scan state of one goSprintf call (kept in an object so helpers need no per-call closure). */
+interface Scan {
+  format: string;
+  nargs: number;
+  i: number;
+  argNum: number;
+  goodArgNum: boolean;
+  reordered: boolean;
+}
+
+/** Go's argNumber: an explicit `[n]` at the cursor moves the argument cursor (or marks the index bad). */
+function argIndex(st: Scan): void {
+  if (st.format[st.i] !== '[') return;
+  st.reordered = true;
+  const r = readArgIndex(st.format, st.i, st.nargs);
+  st.i = r.next;
+  if (r.argNum === undefined) st.goodArgNum = false;
+  else st.argNum = r.argNum;
+}
+
+/** The end of the run of ASCII digits starting at `i`. */
+function digitsEnd(format: string, i: number): number {
+  let j = i;
+  while (j < format.length && format.charCodeAt(j) >= 48 && format.charCodeAt(j) <= 57) j++;
+  return j;
+}
+
 /** Formats with Go's fmt.Sprintf rules. */
 export function goSprintf(format: string, values: readonly Value[]): string {
   const args = values.map(toGoArg);
   let out = '';
-  let argNum = 0;
-  let reordered = false;
-  let i = 0;
   const n = format.length;
-  let goodArgNum = true;
-  // Go's argNumber: an explicit `[n]` at `i` moves the argument cursor (or marks the index bad).
-  const argIndex = (): void => {
-    if (format[i] !== '[') return;
-    reordered = true;
-    const r = readArgIndex(format, i, args.length);
-    i = r.next;
-    if (r.argNum === undefined) goodArgNum = false;
-    else argNum = r.argNum;
-  };
-  while (i < n) {
-    const pct = format.indexOf('%', i);
+  const st: Scan = { format, nargs: args.length, i: 0, argNum: 0, goodArgNum: true, reordered: false };
+  while (st.i < n) {
+    const pct = format.indexOf('%', st.i);
     if (pct < 0) {
-      out += format.slice(i);
+      out += format.slice(st.i);
       break;
     }
-    out += format.slice(i, pct);
-    i = pct + 1;
+    out += format.slice(st.i, pct);
+    st.i = pct + 1;
     const spec: Spec = { plus: false, minus: false, sharp: false, space: false, zero: false };
-    flags: for (; i < n; i++) {
-      switch (format[i]) {
+    flags: for (; st.i < n; st.i++) {
+      switch (format[st.i]) {
         case '#':
           spec.sharp = true;
           break;
@@ -101,70 +116,70 @@ export function goSprintf(format: string, values: readonly Value[]): string {
           break flags;
       }
     }
-    goodArgNum = true;
-    argIndex();
+    st.goodArgNum = true;
+    argIndex(st);
     let badWidth = false;
-    if (format[i] === '*') {
-      i++;
-      const w = intArg(args, argNum);
-      argNum++;
+    if (format[st.i] === '*') {
+      st.i++;
+      const w = intArg(args, st.argNum);
+      st.argNum++;
       if (w === undefined) badWidth = true;
       else {
         spec.width = Math.abs(w);
         if (w < 0) spec.minus = true;
       }
-      argIndex();
+      argIndex(st);
     } else {
-      const m = /^\d+/.exec(format.slice(i));
-      if (m) {
-        spec.width = Number(m[0]);
+      const end = digitsEnd(format, st.i);
+      if (end > st.i) {
+        spec.width = Number(format.slice(st.i, end));
         if (spec.width > 1e6) badWidth = true;
-        i += m[0].length;
+        st.i = end;
       }
     }
     let badPrec = false;
-    if (format[i] === '.') {
-      i++;
-      argIndex();
-      if (format[i] === '*') {
-        i++;
-        const p = intArg(args, argNum);
-        argNum++;
+    if (format[st.i] === '.') {
+      st.i++;
+      argIndex(st);
+      if (format[st.i] === '*') {
+        st.i++;
+        const p = intArg(args, st.argNum);
+        st.argNum++;
         if (p === undefined || p < 0) badPrec = true;
         else spec.prec = p;
-        argIndex();
+        argIndex(st);
       } else {
-        const m = /^\d*/.exec(format.slice(i)) as RegExpExecArray;
-        spec.prec = m[0] === '' ? 0 : Number(m[0]);
-        i += m[0].length;
+        const end = digitsEnd(format, st.i);
+        spec.prec = end === st.i ? 0 : Number(format.slice(st.i, end));
+        st.i = end;
       }
     }
     if (spec.minus) spec.zero = false;
-    if (i >= n) {
+    if (st.i >= n) {
       out += '%!(NOVERB)';
       break;
     }
-    const verb = String.fromCodePoint(format.codePointAt(i) as number);
-    i += verb.length;
+    const verb = String.fromCodePoint(format.codePointAt(st.i) as number);
+    st.i += verb.length;
     if (badWidth) out += '%!(BADWIDTH)';
     if (badPrec) out += '%!(BADPREC)';
     if (verb === '%') {
       out += '%';
       continue;
     }
-    if (!goodArgNum) {
+    if (!st.goodArgNum) {
       out += `%!${verb}(BADINDEX)`;
       continue;
     }
-    if (argNum >= args.length) {
+    if (st.argNum >= args.length) {
       out += `%!${verb}(MISSING)`;
       continue;
     }
-    out += formatArg(args[argNum], verb, spec);
-    argNum++;
+    out += formatArg(args[st.argNum], verb, spec);
+    st.argNum++;
   }
-  if (!reordered && argNum < args.length) {
-    out += '%!(EXTRA ' + args.slice(argNum).map((a) => goTypeName(a) + '=' + formatArg(a, 'v', plainSpec())).join(', ') + ')';
+  if (!st.reordered && st.argNum < args.length) {
+    out += '%!(EXTRA ' + args.slice(st.argNum).map((a) => goTypeName(a) + '=' + formatArg(a, 'v', plainSpec())).join(', ') + ')';
   }
   return out;
 }
@@ -201,6 +216,7 @@ function badVerb(verb: string, a: GoArg): string {
 /** Pads to the width with spaces (or zeros when the 0 flag applies), left or right. */
 function pad(s: string, spec: Spec, zeroOk = true): string {
   const width = spec.width ?? 0;
+  if (width === 0) return s;
   const len = [...s].length;
   if (len >= width) return s;
   const fill = (spec.zero && zeroOk && !spec.minus ? '0' : ' ').repeat(width - len);

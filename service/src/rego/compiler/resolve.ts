@@ -213,6 +213,13 @@ class Resolver {
         this.scopes.pop();
         return { ...base, kind: 'every', key, value, domain, body };
       }
+      case 'notbody': {
+        // Like a comprehension body: vars declared inside stay inside.
+        this.scopes.push();
+        const body = this.body(e.body);
+        this.scopes.pop();
+        return { ...base, kind: 'notbody', body };
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 // Compiler stage "safety": reorders body expressions so every var is bound before use; reports unsafe vars.
 import type { Body, Expr, Term } from '../ast.js';
-import { walkTerm } from '../ast.js';
+import { varTerm, walkBody, walkTerm } from '../ast.js';
 import type { ErrorList } from '../errors.js';
 import { termVars } from './resolve.js';
 
@@ -59,6 +59,8 @@ function exprLevelVars(e: Expr, into: Set<string>): void {
       break;
     case 'every':
       levelVars(e.domain, into);
+      break;
+    case 'notbody':
       break;
   }
   for (const w of e.with) levelVars(w.value, into);
@@ -227,6 +229,11 @@ class BodyChecker {
         outs = c.outs;
         break;
       }
+      case 'notbody':
+        // Runs once every outer var it mentions is bound; binds nothing outside.
+        if (this.unboundOuter(e, B).length > 0) return undefined;
+        outs = new Set();
+        break;
     }
     if (!outs) return undefined;
     if (e.negated) {
@@ -234,6 +241,13 @@ class BodyChecker {
       return new Set();
     }
     return outs;
+  }
+
+  /** Outer vars (enclosing levels) that a `not { … }` body mentions and B does not bind. */
+  private unboundOuter(e: Expr, B: Set<string>): string[] {
+    const inner = new Set<string>();
+    walkExprVars(e, inner);
+    return [...inner].filter((v) => this.isOuter(v) && !B.has(v));
   }
 
   /** Reorders `body` in place for safety; returns the vars bound after it. */
@@ -303,6 +317,9 @@ class BodyChecker {
         new BodyChecker(this.ctx, outer).check(e.body, Bi);
         break;
       }
+      case 'notbody':
+        new BodyChecker(this.ctx, outer).check(e.body, new Set(B));
+        break;
       case 'some':
         break;
     }
@@ -312,6 +329,14 @@ class BodyChecker {
   private reportUnsafe(exprs: Expr[], B: Set<string>): void {
     const seen = new Set<string>();
     for (const e of exprs) {
+      if (e.kind === 'notbody') {
+        for (const v of this.unboundOuter(e, B)) {
+          if (seen.has(v)) continue;
+          seen.add(v);
+          this.unsafe(v, firstVar(e.body, v) ?? varTerm(v, e.loc));
+        }
+        continue;
+      }
       walkExprTerms(e, (t) => {
         if (t.type === 'var' && t.name !== 'input' && t.name !== 'data' && !B.has(t.name) && !seen.has(t.name)) {
           seen.add(t.name);
@@ -364,6 +389,7 @@ function walkExprTerms(e: Expr, fn: (t: Term) => void): void {
     case 'every':
       visit(e.domain);
       break;
+    case 'notbody':
     case 'some':
       break;
   }
@@ -374,7 +400,18 @@ function walkExprVars(e: Expr, into: Set<string>): void {
   walkExprTerms(e, (t) => {
     if (t.type === 'var') into.add(t.name);
   });
-  if (e.kind === 'every') e.body.forEach((x) => walkExprVars(x, into));
+  if (e.kind === 'every' || e.kind === 'notbody') e.body.forEach((x) => walkExprVars(x, into));
+}
+
+/** The first occurrence of var `v` in a body, for error locations. */
+function firstVar(body: Body, v: string): Term | undefined {
+  let found: Term | undefined;
+  walkBody(body, (t) => {
+    if (found) return false;
+    if (t.type === 'var' && t.name === v) found = t;
+    return undefined;
+  });
+  return found;
 }
 
 /** Checks one body (rule body, else body or query): reorders in place, records bound sets, reports unsafe vars. */

@@ -62,6 +62,14 @@ function compilePositive(ctx: CodegenContext, e: Expr, B: Set<string>, next: Goa
       return compileSomeIn(ctx, e, B, next);
     case 'every':
       return withStep(e, compileEvery(ctx, e, B, next));
+    case 'notbody': {
+      const body = compileBody(ctx, e.body, new Set(B), DONE).goal;
+      const loc = e.loc;
+      return (s, f, k) => {
+        s.step(loc);
+        return body(s, f, STOP) ? false : next(s, f, k);
+      };
+    }
   }
 }
 

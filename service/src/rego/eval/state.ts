@@ -19,16 +19,10 @@ export const UNDEF: unique symbol = Symbol('undefined');
 /** Results of one function for scalar arguments (see callFunction). */
 export type CallMemo = Map<unknown, Value | typeof UNDEF>;
 
-/** Memoized documents (by node id: an array index is cheaper than a hash lookup) and function results. */
+/** Memoized documents and function results, by node id (an array index is cheaper than a hash lookup). */
 export class Memo {
   readonly docs: (Value | typeof UNDEF | undefined)[] = [];
-  #calls: Map<object, CallMemo> | undefined;
-
-  /** Created on first use: most queries call no memoizable function. */
-  get calls(): Map<object, CallMemo> {
-    this.#calls ??= new Map();
-    return this.#calls;
-  }
+  readonly calls: (CallMemo | undefined)[] = [];
 }
 
 export class EvalState implements BuiltinContext {

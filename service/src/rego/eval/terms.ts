@@ -6,7 +6,7 @@ import { RegoSet, makeObject, valuesEqual, type PlainObject, type Value } from '
 import { compileCall } from './calls.js';
 import { type CodegenContext, slotOf, tempSlot } from './context.js';
 import { compileBody, DONE } from './exprs.js';
-import type { EvalState, Frame, K } from './state.js';
+import type { EvalState, Frame, K, VK } from './state.js';
 import { lookupPath, nodeValue, type CTerm, type DataNode, type Gen, type Get, type Goal } from './tree.js';
 import { enumerate, keyOf, lookup, lookupString } from './values.js';
 
@@ -145,22 +145,19 @@ export function genAll(terms: CTerm[], build: (vals: Value[], s: EvalState) => V
       return build(vals, s);
     });
   }
-  return {
-    gen: (s, f, k) => {
-      const vals: Value[] = new Array(terms.length);
-      const rec = (i: number): boolean => {
-        if (i === terms.length) {
-          const v = build(vals.slice(), s);
-          return v === undefined ? false : k(v);
-        }
-        return terms[i].gen(s, f, (v) => {
-          vals[i] = v;
-          return rec(i + 1);
-        });
-      };
-      return rec(0);
-    },
-  };
+  return { gen: (s, f, k) => genTuples(terms, build, s, f, k, new Array<Value>(terms.length), 0) };
+}
+
+/** Enumerates the tuples of terms[i..] into vals (module level: no named closure per call). */
+function genTuples(terms: CTerm[], build: (vals: Value[], s: EvalState) => Value | undefined, s: EvalState, f: Frame, k: VK, vals: Value[], i: number): boolean {
+  if (i === terms.length) {
+    const v = build(vals.slice(), s);
+    return v === undefined ? false : k(v);
+  }
+  return terms[i].gen(s, f, (v) => {
+    vals[i] = v;
+    return genTuples(terms, build, s, f, k, vals, i + 1);
+  });
 }
 
 type Step = { kind: 'get'; get: Get } | { kind: 'bind'; slot: number } | { kind: 'gen'; gen: Gen } | { kind: 'match'; pattern: DynPattern };

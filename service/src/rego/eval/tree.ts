@@ -71,8 +71,6 @@ export interface DataNode {
    * when no rule of the program prints (a memoized call would skip its print side effect).
    */
   memoizable?: boolean;
-  /** Key of this function's CallMemo in the per-query memo map. */
-  callMemoKey?: object;
   /** The document when it is one unconditional constant (`xs := {"a", "b"}`): computed at compile time. */
   constValue?: Value;
 }
@@ -208,27 +206,28 @@ function evalObject(s: EvalState, node: DataNode): Value {
   for (const rule of candidates(s, node)) {
     const multi = rule.kind === 'multi';
     runChain(s, rule, undefined, (c, f) => {
-      const keys: Value[] = [];
-      const walk = (i: number): boolean => {
-        if (i === c.suffix.length) {
-          return c.value!.gen(s, f, (v) => {
-            b.put(keys, v, multi, c.loc, conflict);
-            return false;
-          });
-        }
-        return c.suffix[i].gen(s, f, (k) => {
-          keys.push(k);
-          walk(i + 1);
-          keys.pop();
-          return false;
-        });
-      };
-      walk(0);
+      putSuffixes(s, f, c, b, [], 0, multi, conflict);
       return false;
     });
   }
   addChildren(s, node, b);
   return b.build();
+}
+
+/** Puts every value of a ref-head clause under every key path its suffix terms produce. */
+function putSuffixes(s: EvalState, f: Frame, c: CompiledClause, b: ObjectBuilder, keys: Value[], i: number, multi: boolean, conflict: string): boolean {
+  if (i === c.suffix.length) {
+    return c.value!.gen(s, f, (v) => {
+      b.put(keys, v, multi, c.loc, conflict);
+      return false;
+    });
+  }
+  return c.suffix[i].gen(s, f, (k) => {
+    keys.push(k);
+    putSuffixes(s, f, c, b, keys, i + 1, multi, conflict);
+    keys.pop();
+    return false;
+  });
 }
 
 /** The document at a node: rule values, or the object of its children and base data. Memoized per query. */
@@ -290,11 +289,10 @@ export function callFunction(s: EvalState, node: DataNode, args: Value[], loc: R
   if (!node.memoizable) return evalFunction(s, node, args, loc);
   const key = scalarArgsKey(args);
   if (key === undefined) return evalFunction(s, node, args, loc);
-  const memoKey = (node.callMemoKey ??= {});
-  let calls = s.memo.calls.get(memoKey);
+  let calls = s.memo.calls[node.id];
   if (calls === undefined) {
     calls = new Map();
-    s.memo.calls.set(memoKey, calls);
+    s.memo.calls[node.id] = calls;
   }
   const hit = calls.get(key);
   if (hit !== undefined) return hit === UNDEF ? undefined : hit;
