@@ -1,5 +1,6 @@
-// Builtins of the "semver" category, parsing as OPA's internal/semver does: an optional leading
-// "v", major.minor.patch as Go int64s, then optional -pre-release and +metadata identifiers.
+// Builtins of the "semver" category. Versions follow SemVer 2.0.0 strictly (as the compliance
+// suite's strict cases expect): an optional leading "v", major.minor.patch without leading zeros,
+// then optional non-empty -pre-release and +build identifiers.
 import type { Value } from '../value.js';
 import { builtinError, type BuiltinDecl } from './types.js';
 import { stringOperand } from './operands.js';
@@ -12,29 +13,32 @@ interface Version {
   pre: string;
 }
 
-const META_IDENTIFIER = /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/;
-const INT64 = /^[+-]?\d+$/;
+const BUILD = /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/;
+/** Pre-release identifiers: alphanumeric, or numeric without a leading zero. */
+const PRE_RELEASE = /^(0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(\.(0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*$/;
+const CORE_NUMBER = /^(0|[1-9]\d*)$/;
 
 function cut(s: string, sep: string): [string, string] {
   const i = s.indexOf(sep);
   return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + 1)];
 }
 
-/** strconv.ParseInt(s, 10, 64). */
-function parseInt64(s: string): bigint | undefined {
-  if (!INT64.test(s)) return undefined;
+/** A major, minor or patch number: digits without a leading zero, within Go's int64. */
+function parseCoreNumber(s: string): bigint | undefined {
+  if (!CORE_NUMBER.test(s)) return undefined;
   const n = BigInt(s);
-  return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined;
+  return n < 2n ** 63n ? n : undefined;
 }
 
 function parse(version: string): Version | undefined {
-  const [withPre, meta] = cut(version.startsWith('v') ? version.slice(1) : version, '+');
-  if (meta !== '' && !META_IDENTIFIER.test(meta)) return undefined;
+  const text = version.startsWith('v') ? version.slice(1) : version;
+  const [withPre, meta] = cut(text, '+');
+  if (text.includes('+') && !BUILD.test(meta)) return undefined;
   const [core, pre] = cut(withPre, '-');
-  if (pre !== '' && !META_IDENTIFIER.test(pre)) return undefined;
+  if (withPre.includes('-') && !PRE_RELEASE.test(pre)) return undefined;
   const parts = core.split('.');
   if (parts.length !== 3) return undefined;
-  const [major, minor, patch] = parts.map(parseInt64);
+  const [major, minor, patch] = parts.map(parseCoreNumber);
   if (major === undefined || minor === undefined || patch === undefined) return undefined;
   return { major, minor, patch, pre };
 }
