@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import type { DecisionAction, ServerRef } from '../../decisions/index.js';
 import type { AppDeps } from '../deps.js';
 import { callerOf } from '../middleware/caller-auth.js';
+import { sendNoStoreJson } from '../json-response.js';
 import { HttpProblem } from '../problems.js';
 import type { RouteModule } from '../route-types.js';
 import { checkActionLimits } from './decision-limits.js';
@@ -54,7 +55,7 @@ export const decisionRoutes: RouteModule = (deps) => {
           action: body.action,
           ...(body.context !== undefined ? { context: body.context } : {}),
         });
-        res.set('cache-control', 'no-store').json(answer);
+        sendNoStoreJson(res, answer);
       },
     },
     {
@@ -72,7 +73,7 @@ export const decisionRoutes: RouteModule = (deps) => {
           actions: body.actions,
           ...(body.context !== undefined ? { context: body.context } : {}),
         });
-        res.set('cache-control', 'no-store').json({ results });
+        sendNoStoreJson(res, { results });
       },
     },
   ];
