@@ -2,14 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { createCachedTokenValidator, createDecisionCache, createDecisionService, hashToken } from '../../service/src/decisions/index.js';
+import { createDecisionCache, createDecisionService, hashToken } from '../../service/src/decisions/index.js';
 import { createRecordingMetrics, silentLogger } from '../../service/src/hooks/index.js';
 import { createRevocationList } from '../../service/src/revocation/index.js';
 import { createRedisStore } from '../../service/src/store/index.js';
 import { eventually, startPrivateRedis, testPrefix } from '../store/redis-helpers.js';
-import { fakeValidator, referenceLikeEngine, swappableSource } from './fakes.js';
+import { referenceLikeEngine, swappableSource } from './fakes.js';
+import { RESOURCES, createTokenPath, createTokenSigner } from './token-path.js';
 
-const server = { id: 'github', resource: 'https://mcp.example.com/github' };
+const server = { id: 'github', resource: RESOURCES.github };
 
 test('decisions continue when Redis dies and mirrored revocations still apply', async () => {
   const redis = await startPrivateRedis();
@@ -18,8 +19,13 @@ test('decisions continue when Redis dies and mirrored revocations still apply', 
   const metrics = createRecordingMetrics();
   const revocations = createRevocationList({ store, metrics, logger: silentLogger });
   const engine = referenceLikeEngine();
+  const signer = await createTokenSigner();
+  const tokens = createTokenPath({ signer, store, revocations, metrics });
+  const alice = await signer.sign({ sub: 'alice', server: 'github' });
+  const mallory = await signer.sign({ sub: 'mallory', server: 'github' });
+  const newcomer = await signer.sign({ sub: 'newcomer', server: 'github' });
   const service = createDecisionService({
-    validateToken: createCachedTokenValidator(fakeValidator(), { store, maxTtlSeconds: 300, metrics, logger: silentLogger }),
+    validateToken: tokens.validateToken,
     engines: swappableSource(engine),
     cache: createDecisionCache({ store, maxTtlSeconds: 60, metrics, logger: silentLogger }),
     revocations,
@@ -31,33 +37,33 @@ test('decisions continue when Redis dies and mirrored revocations still apply', 
     assert.equal(await store.waitReady(5000), true);
     await revocations.start();
     const call = (token: string, ip = '1.1.1.1') => service.decide({ token, server, action: { method: 'tools/call', tool: 'read_file' }, context: { client_ip: ip } });
-    assert.equal((await call('tok:alice:github')).outcome, 'allow');
-    assert.equal((await call('tok:mallory:github')).outcome, 'allow');
-    assert.equal((await revocations.revokeToken('tok:mallory:github')).persisted, true);
+    assert.equal((await call(alice)).outcome, 'allow');
+    assert.equal((await call(mallory)).outcome, 'allow');
+    assert.equal((await revocations.revokeToken(mallory)).persisted, true);
 
     // Nothing in Redis names a token: keys are hashes.
     const probe = new Redis(redis.url);
     const keys = await probe.keys(`${prefix}*`);
     probe.disconnect();
-    assert.ok(keys.some((k) => k.includes(hashToken('tok:alice:github'))), 'token cache keyed by sha-256');
-    assert.ok(keys.every((k) => !k.includes('tok:alice')));
+    assert.ok(keys.some((k) => k.includes(hashToken(alice))), 'token cache keyed by sha-256');
+    assert.ok(keys.every((k) => !k.includes(alice)));
 
     await redis.stop();
     await eventually(() => !store.healthy(), 'store sees the outage');
 
-    const fresh = await call('tok:alice:github', '2.2.2.2');
+    const fresh = await call(alice, '2.2.2.2');
     assert.equal(fresh.outcome, 'allow', 'a cache miss is evaluated without Redis');
-    assert.equal((await call('tok:newcomer:github')).outcome, 'allow', 'a never-seen token still validates');
-    assert.equal((await call('tok:mallory:github')).outcome, 'invalid_token', 'revocation from before the outage applies');
-    const during = await revocations.revokeToken('tok:alice:github');
+    assert.equal((await call(newcomer)).outcome, 'allow', 'a never-seen token still validates');
+    assert.equal((await call(mallory)).outcome, 'invalid_token', 'revocation from before the outage applies');
+    const during = await revocations.revokeToken(alice);
     assert.equal(during.persisted, false);
-    assert.equal((await call('tok:alice:github')).outcome, 'invalid_token', 'a revocation made during the outage applies locally');
+    assert.equal((await call(alice)).outcome, 'invalid_token', 'a revocation made during the outage applies locally');
 
     await redis.start();
     await eventually(() => store.healthy(), 'store reconnects');
     // The revocation made during the outage is pushed to the (empty, restarted) Redis.
     await eventually(async () => (await store.zrangeByScore('revocations', 0, Number.POSITIVE_INFINITY)).length >= 1, 'pending revocation persisted');
-    assert.equal((await call('tok:alice:github', '3.3.3.3')).outcome, 'invalid_token');
+    assert.equal((await call(alice, '3.3.3.3')).outcome, 'invalid_token');
   } finally {
     await revocations.stop();
     await store.close();

@@ -1,33 +1,35 @@
-// The decision service over memory and real Redis stores: outcomes, caching, coalescing, revocation.
+// The decision service over memory and real Redis stores with the production token path (real JWTs,
+// tokens validator, shared validation cache): outcomes, caching, coalescing, revocation.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createCachedTokenValidator,
   createDecisionCache,
   createDecisionService,
   type DecisionLogRecord,
   type PolicyEngine,
-  type TokenValidator,
 } from '../../service/src/decisions/index.js';
 import { createRecordingMetrics, silentLogger } from '../../service/src/hooks/index.js';
 import { createRevocationList } from '../../service/src/revocation/index.js';
 import { createMemoryStore, createRedisStore, type SharedStore } from '../../service/src/store/index.js';
 import { SHARED_REDIS_URL, deleteKeys, testPrefix } from '../store/redis-helpers.js';
 import { fakeValidator, referenceLikeEngine, swappableSource } from './fakes.js';
+import { ISSUER, RESOURCES, createTokenPath, createTokenSigner } from './token-path.js';
 
-const server = { id: 'github', resource: 'https://mcp.example.com/github' };
+const server = { id: 'github', resource: RESOURCES.github };
 const prefix = testPrefix('decisions');
+const signer = await createTokenSigner();
 after(() => deleteKeys(SHARED_REDIS_URL, prefix));
 
-async function setup(store: SharedStore, engine: PolicyEngine = referenceLikeEngine(), validator: TokenValidator = fakeValidator()) {
+async function setup(store: SharedStore, engine: PolicyEngine = referenceLikeEngine()) {
   const metrics = createRecordingMetrics();
   const logged: DecisionLogRecord[] = [];
   const revocations = createRevocationList({ store, metrics, logger: silentLogger });
   await revocations.start();
   const source = swappableSource(engine);
   const cache = createDecisionCache({ store, maxTtlSeconds: 60, metrics, logger: silentLogger });
+  const tokens = createTokenPath({ signer, store, revocations, metrics });
   const service = createDecisionService({
-    validateToken: createCachedTokenValidator(validator, { store, maxTtlSeconds: 300, metrics, logger: silentLogger }),
+    validateToken: tokens.validateToken,
     engines: source,
     cache,
     revocations,
@@ -36,7 +38,7 @@ async function setup(store: SharedStore, engine: PolicyEngine = referenceLikeEng
     metrics,
     logger: silentLogger,
   });
-  return { service, metrics, revocations, source, cache, logged };
+  return { service, metrics, revocations, source, cache, logged, tokens: tokens.counts };
 }
 
 const stores: Array<[string, () => SharedStore]> = [
@@ -50,7 +52,8 @@ for (const [kind, makeStore] of stores) {
       const store = makeStore();
       if (store.kind === 'redis') await (store as ReturnType<typeof createRedisStore>).waitReady(5000);
       const { service, revocations, logged } = await setup(store);
-      const allow = await service.decide({ token: 'tok:alice:github', server, action: { method: 'tools/call', tool: 'read_file', arguments: { path: 'a' } } });
+      const token = await signer.sign({ sub: 'alice', server: 'github' });
+      const allow = await service.decide({ token, server, action: { method: 'tools/call', tool: 'read_file', arguments: { path: 'a' } } });
       assert.equal(allow.outcome, 'allow');
       assert.equal(allow.allow, true);
       assert.equal(allow.policy_revision, 'rev-1');
@@ -58,19 +61,19 @@ for (const [kind, makeStore] of stores) {
       assert.deepEqual(allow.subject?.scopes, ['mcp:read']);
       assert.ok(allow.ttl_seconds > 0 && allow.ttl_seconds <= 60);
 
-      const admin = await service.decide({ token: 'tok:alice:github', server, action: { method: 'tools/call', tool: 'admin_reset' } });
+      const admin = await service.decide({ token, server, action: { method: 'tools/call', tool: 'admin_reset' } });
       assert.equal(admin.outcome, 'deny');
       assert.deepEqual(admin.required_scopes, ['mcp:admin']);
 
-      const other = await service.decide({ token: 'tok:alice:gitlab', server, action: { method: 'tools/call', tool: 'read_file' } });
+      const other = await service.decide({ token: await signer.sign({ sub: 'alice', server: 'gitlab' }), server, action: { method: 'tools/call', tool: 'read_file' } });
       assert.equal(other.outcome, 'invalid_token');
       assert.equal(other.allow, false);
       assert.equal(other.subject, undefined);
-      assert.deepEqual(other.reasons, ['invalid_audience']);
+      assert.deepEqual(other.reasons, ['audience_mismatch']);
 
       assert.equal(new Set([allow, admin, other].map((r) => r.decision_id)).size, 3);
       assert.equal(logged.length, 3);
-      assert.ok(logged.every((r) => !JSON.stringify(r).includes('tok:alice')), 'the token never reaches the log record');
+      assert.ok(logged.every((r) => !JSON.stringify(r).includes(token)), 'the token never reaches the log record');
       await revocations.stop();
       await store.close();
     });
@@ -80,7 +83,7 @@ for (const [kind, makeStore] of stores) {
       if (store.kind === 'redis') await (store as ReturnType<typeof createRedisStore>).waitReady(5000);
       const engine = referenceLikeEngine('rev-1');
       const { service, metrics, revocations, source } = await setup(store, engine);
-      const req = { token: 'tok:bob:github', server, action: { method: 'tools/call', tool: 'read_file', arguments: { path: 'x', n: 1 } }, context: { client_ip: '10.0.0.1' } };
+      const req = { token: await signer.sign({ sub: 'bob', server: 'github' }), server, action: { method: 'tools/call', tool: 'read_file', arguments: { path: 'x', n: 1 } }, context: { client_ip: '10.0.0.1' } };
       await service.decide(req);
       // Key order of arguments does not matter (canonical JSON).
       await service.decide({ ...req, action: { method: 'tools/call', tool: 'read_file', arguments: { n: 1, path: 'x' } } });
@@ -101,18 +104,23 @@ for (const [kind, makeStore] of stores) {
       await store.close();
     });
 
-    test('concurrent identical misses are evaluated once', async () => {
+    test('concurrent identical misses are evaluated once; the token cache serves later requests', async () => {
       const store = makeStore();
       if (store.kind === 'redis') await (store as ReturnType<typeof createRedisStore>).waitReady(5000);
       const engine = referenceLikeEngine();
-      const validator = fakeValidator();
-      const { service, revocations } = await setup(store, engine, validator);
-      const req = { token: 'tok:carol:github', server, action: { method: 'tools/call', tool: 'read_file' } };
+      const { service, revocations, tokens } = await setup(store, engine);
+      const req = { token: await signer.sign({ sub: 'carol', server: 'github' }), server, action: { method: 'tools/call', tool: 'read_file' } };
       const results = await Promise.all(Array.from({ length: 20 }, () => service.decide(req)));
       assert.equal(engine.calls, 1);
-      assert.equal(validator.calls, 1);
+      // The tokens package does not coalesce validation: concurrent misses all reach the (empty)
+      // validation cache before the first verification fills it, so each verifies the signature.
+      assert.equal(tokens.verifications, 20);
       assert.ok(results.every((r) => r.outcome === 'allow'));
       assert.equal(new Set(results.map((r) => r.decision_id)).size, 20);
+      await service.decide(req);
+      assert.equal(tokens.validations, 21);
+      assert.equal(tokens.verifications, 20, 'a later request is answered from the token cache');
+      assert.equal(engine.calls, 1);
       await revocations.stop();
       await store.close();
     });
@@ -121,12 +129,12 @@ for (const [kind, makeStore] of stores) {
       const store = makeStore();
       if (store.kind === 'redis') await (store as ReturnType<typeof createRedisStore>).waitReady(5000);
       const { service, revocations } = await setup(store);
-      const a = { token: 'tok:dave:github', server, action: { method: 'tools/call', tool: 'read_file' } };
-      const b = { token: 'tok:erin:github:jti-42', server, action: { method: 'tools/call', tool: 'read_file' } };
+      const a = { token: await signer.sign({ sub: 'dave', server: 'github' }), server, action: { method: 'tools/call', tool: 'read_file' } };
+      const b = { token: await signer.sign({ sub: 'erin', server: 'github', jti: 'jti-42' }), server, action: { method: 'tools/call', tool: 'read_file' } };
       assert.equal((await service.decide(a)).outcome, 'allow');
       assert.equal((await service.decide(b)).outcome, 'allow');
       assert.equal((await revocations.revokeToken(a.token)).persisted, true);
-      await revocations.revokeJti('https://issuer.example', 'jti-42');
+      await revocations.revokeJti(ISSUER, 'jti-42');
       const ra = await service.decide(a);
       const rb = await service.decide(b);
       assert.equal(ra.outcome, 'invalid_token');
@@ -139,17 +147,17 @@ for (const [kind, makeStore] of stores) {
     test('batch validates once and equals single answers in order', async () => {
       const store = makeStore();
       if (store.kind === 'redis') await (store as ReturnType<typeof createRedisStore>).waitReady(5000);
-      const validator = fakeValidator();
-      const { service, revocations } = await setup(store, referenceLikeEngine(), validator);
+      const { service, revocations, tokens } = await setup(store, referenceLikeEngine());
+      const token = await signer.sign({ sub: 'frank', server: 'github' });
       const actions = [
         { method: 'tools/list', tool: 'admin_reset' },
         { method: 'tools/call', tool: 'read_file', arguments: { path: 'p' } },
         { method: 'tools/call', tool: 'write_file' },
       ];
-      const batch = await service.decideBatch({ token: 'tok:frank:github', server, actions });
-      assert.equal(validator.calls, 1);
+      const batch = await service.decideBatch({ token, server, actions });
+      assert.deepEqual(tokens, { validations: 1, verifications: 1 });
       const singles = [];
-      for (const action of actions) singles.push(await service.decide({ token: 'tok:frank:github', server, action }));
+      for (const action of actions) singles.push(await service.decide({ token, server, action }));
       const strip = (r: { decision_id: string; ttl_seconds: number }) => ({ ...r, decision_id: '', ttl_seconds: 0, cached: false });
       assert.deepEqual(batch.map(strip), singles.map(strip));
       assert.deepEqual(batch.map((r) => r.outcome), ['deny', 'allow', 'deny']);
@@ -165,11 +173,11 @@ describe('decision ttl and failure modes', () => {
   test('ttl is min(policy ttl_seconds, token exp, configured max)', async () => {
     const store = createMemoryStore();
     const policyTtl = await setup(store, referenceLikeEngine('r', 5));
-    assert.equal((await policyTtl.service.decide({ token: 'tok:a:github', server, action: { method: 'tools/call', tool: 'read_x' } })).ttl_seconds, 5);
+    assert.equal((await policyTtl.service.decide({ token: await signer.sign({ sub: 'a', server: 'github' }), server, action: { method: 'tools/call', tool: 'read_x' } })).ttl_seconds, 5);
     const max = await setup(store, referenceLikeEngine('r2', 3600));
-    assert.equal((await max.service.decide({ token: 'tok:b:github', server, action: { method: 'tools/call', tool: 'read_x' } })).ttl_seconds, 60);
-    const exp = await setup(store, referenceLikeEngine('r3'), fakeValidator(() => Math.floor(Date.now() / 1000) + 10));
-    const r = await exp.service.decide({ token: 'tok:c:github', server, action: { method: 'tools/call', tool: 'read_x' } });
+    assert.equal((await max.service.decide({ token: await signer.sign({ sub: 'b', server: 'github' }), server, action: { method: 'tools/call', tool: 'read_x' } })).ttl_seconds, 60);
+    const exp = await setup(store, referenceLikeEngine('r3'));
+    const r = await exp.service.decide({ token: await signer.sign({ sub: 'c', server: 'github', exp: Math.floor(Date.now() / 1000) + 10 }), server, action: { method: 'tools/call', tool: 'read_x' } });
     assert.ok(r.ttl_seconds <= 10 && r.ttl_seconds >= 8, `ttl ${r.ttl_seconds} bounded by exp`);
   });
 

@@ -5,11 +5,7 @@
 // (login and consent driven over HTTP) → token → tools/list.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -17,21 +13,13 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { startExample, type ExampleHarness } from '../sdk/support/example-harness.js';
 import { authorizeInBrowser, Browser } from '../oauth/support/browser.js';
-import { cleanRedis, redisUrl, root, testPrefix } from '../oauth/support/harness.js';
+import { cleanRedis, redisUrl, testPrefix } from '../oauth/support/harness.js';
+import { createServiceWorkDir, freeLocalUrl, spawnService, type ServiceProcess, type ServiceWorkDir } from '../support/service-process.js';
 
 const prefix = testPrefix('oauth-e2e');
 const secret = randomBytes(24).toString('hex');
 const redirectUri = 'http://127.0.0.1:53683/oauth/callback';
 const alice = { username: 'alice', password: randomBytes(12).toString('base64url') };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The MCP client's OAuth state, in memory; the "browser redirect" is recorded for the test to follow. */
 class MemoryOAuthProvider implements OAuthClientProvider {
@@ -69,53 +57,34 @@ class MemoryOAuthProvider implements OAuthClientProvider {
 }
 
 let serviceUrl: string;
-let service: ChildProcess;
-let serviceLog = '';
+let service: ServiceProcess | undefined;
 let example: ExampleHarness;
-let workDir: string;
+let workDir: ServiceWorkDir | undefined;
 let notReady: string | false = false;
 
-async function waitReady(url: string, child: ChildProcess): Promise<boolean> {
-  for (let i = 0; i < 150 && child.exitCode === null; i++) {
-    const ok = await fetch(`${url}/readyz`).then((res) => res.ok, () => false);
-    if (ok) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
-
 before(async () => {
-  serviceUrl = `http://127.0.0.1:${await freePort()}`;
+  serviceUrl = await freeLocalUrl();
   example = await startExample({
     url: serviceUrl, clientId: 'files-mcp', clientSecret: secret, server: 'files', timeoutMs: 3000, retries: 1,
     authorizationServers: [serviceUrl], scopesSupported: ['mcp:read', 'mcp:write', 'mcp:admin'], scope: ['mcp:read'],
   });
-  workDir = mkdtempSync(join(tmpdir(), 'mcp-authz-oauth-e2e-'));
-  const configFile = join(workDir, 'authz.config.yaml');
-  writeFileSync(configFile, [
+  workDir = createServiceWorkDir('oauth-e2e', (dir) => [
     'redis:', `  url: ${redisUrl}`, `  key_prefix: "${prefix}"`,
     'logging:', '  level: warn',
-    'oauth:', '  enabled: true', `  issuer: ${serviceUrl}`, '  users:', `    file: ${JSON.stringify(join(workDir, 'users.yaml'))}`,
+    'oauth:', '  enabled: true', `  issuer: ${serviceUrl}`, '  users:', `    file: ${JSON.stringify(join(dir, 'users.yaml'))}`,
     'servers:', `  - { id: files, resource: "${example.resource}", authorization_servers: ["${serviceUrl}"] }`,
     '',
   ].join('\n'));
-  const bin = join(root, 'service/bin/mcp-authz.mjs');
-  const added = spawnSync(process.execPath, [bin, 'users', 'add', alice.username, '--password-stdin', '--config', configFile], { cwd: root, input: `${alice.password}\n`, encoding: 'utf8' });
+  const added = workDir.cli(['users', 'add', alice.username, '--password-stdin'], `${alice.password}\n`);
   assert.equal(added.status, 0, added.stderr);
-  service = spawn(process.execPath, [bin, 'serve'], {
-    cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: new URL(serviceUrl).port, AUTHZ_CONFIG: configFile, POLICY_DIR: join(root, 'policies'), AUTHZ_CLIENTS: `files-mcp:${secret}:files` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  service.stdout!.on('data', (chunk: Buffer) => (serviceLog += chunk.toString()));
-  service.stderr!.on('data', (chunk: Buffer) => (serviceLog += chunk.toString()));
-  if (!(await waitReady(serviceUrl, service))) notReady = `service did not become ready: ${serviceLog.slice(-800)}`;
+  service = spawnService(serviceUrl, workDir, { AUTHZ_CLIENTS: `files-mcp:${secret}:files` });
+  if (!(await service.waitReady())) notReady = `service did not become ready: ${service.output().slice(-800)}`;
 });
 
 after(async () => {
-  if (service?.exitCode === null) service.kill();
+  await service?.stop();
   await example?.close();
-  if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true });
+  workDir?.remove();
   await cleanRedis(prefix);
 });
 

@@ -2,76 +2,38 @@
 // protected by the SDK, and the official MCP client. Skips itself while the service has no decisions route.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import type { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { AUTHZ_DENIED_CODE, AUTHZ_UNAVAILABLE_CODE } from '@mcp-authz/sdk';
 import { startIdentityProvider } from '../support/identity-provider.js';
+import { createServiceWorkDir, freeLocalUrl, spawnService } from '../support/service-process.js';
 import { startExample } from '../sdk/support/example-harness.js';
+import { SHARED_REDIS_URL as redisUrl, deleteKeys } from '../store/redis-helpers.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `mcp-authz-test:${process.env.MCP_AUTHZ_TEST_RUN ?? 'local'}:sdk-e2e:`;
 const secret = randomBytes(24).toString('hex');
 const otherResource = 'https://github.example.test/mcp';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitReady(url: string, child: ChildProcess): Promise<boolean> {
-  for (let i = 0; i < 150 && child.exitCode === null; i++) {
-    const ok = await fetch(`${url}/readyz`).then((res) => res.ok, () => false);
-    if (ok) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
-
 const idp = await startIdentityProvider({ alg: 'RS256' });
-const serviceUrl = `http://127.0.0.1:${await freePort()}`;
+const serviceUrl = await freeLocalUrl();
 const example = await startExample({
   url: serviceUrl, clientId: 'files-mcp', clientSecret: secret, server: 'files', timeoutMs: 1500, retries: 1,
   authorizationServers: [idp.issuer], scopesSupported: ['mcp:read', 'mcp:write', 'mcp:admin'], scope: ['mcp:read'],
 });
-const workDir = mkdtempSync(join(tmpdir(), 'mcp-authz-sdk-e2e-'));
-writeFileSync(join(workDir, 'authz.config.yaml'), `redis:\n  url: ${redisUrl}\n  key_prefix: "${prefix}"\nlogging:\n  level: warn\n`);
-let serviceLog = '';
-const service = spawn(process.execPath, [join(root, 'service/bin/mcp-authz.mjs'), 'serve'], {
-  cwd: root,
-  env: {
-    ...process.env,
-    HOST: '127.0.0.1',
-    PORT: new URL(serviceUrl).port,
-    AUTHZ_CONFIG: join(workDir, 'authz.config.yaml'),
-    POLICY_DIR: join(root, 'policies'),
-    AUTHZ_JWT_ISSUER: idp.issuer,
-    AUTHZ_JWT_JWKS_URI: idp.jwksUri,
-    AUTHZ_JWT_ALGORITHMS: 'RS256',
-    AUTHZ_SERVERS: `files=${example.resource},github=${otherResource}`,
-    AUTHZ_CLIENTS: `files-mcp:${secret}:files`,
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
+const workDir = createServiceWorkDir('sdk-e2e', () => `redis:\n  url: ${redisUrl}\n  key_prefix: "${prefix}"\nlogging:\n  level: warn\n`);
+const service = spawnService(serviceUrl, workDir, {
+  AUTHZ_JWT_ISSUER: idp.issuer,
+  AUTHZ_JWT_JWKS_URI: idp.jwksUri,
+  AUTHZ_JWT_ALGORITHMS: 'RS256',
+  AUTHZ_SERVERS: `files=${example.resource},github=${otherResource}`,
+  AUTHZ_CLIENTS: `files-mcp:${secret}:files`,
 });
-service.stdout!.on('data', (chunk: Buffer) => (serviceLog += chunk.toString()));
-service.stderr!.on('data', (chunk: Buffer) => (serviceLog += chunk.toString()));
 
 // The decisions route is built separately; until it is wired into the service this suite skips.
 let notReady: string | false = false;
 let skip: string | false = false;
-if (!(await waitReady(serviceUrl, service))) {
-  notReady = skip = `service did not become ready: ${serviceLog.slice(-500)}`;
+if (!(await service.waitReady())) {
+  notReady = skip = `service did not become ready: ${service.output().slice(-500)}`;
 } else {
   const probe = await fetch(`${serviceUrl}/v1/decisions`, {
     method: 'POST',
@@ -100,22 +62,11 @@ async function decisionRequests(): Promise<number> {
 }
 
 after(async () => {
-  if (service.exitCode === null) service.kill();
+  await service.stop();
   await example.close();
   await idp.close();
-  rmSync(workDir, { recursive: true, force: true });
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  workDir.remove();
+  await deleteKeys(redisUrl, prefix);
 });
 
 // Token-only requests go through the service's introspection, which exists already.
@@ -194,8 +145,7 @@ describe('SDK decisions against the real service', { skip }, () => {
 
   test('service down → fail closed with a clear error, no tool runs', async () => {
     const alice = await example.connect(tokens.alice);
-    service.kill();
-    await new Promise((resolve) => service.once('exit', resolve));
+    await service.stop();
     example.authz.client.clearCache();
     const res = await example.post({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'write_file', arguments: { path: '/workspace/down.txt', content: 'x' } } }, tokens.alice);
     assert.equal(res.status, 503);

@@ -1,9 +1,7 @@
 // Decision cache: key from token hash, server, action, context and revision; TTL bounded three ways.
 import { hash } from 'node:crypto';
-import type { Logger, MetricsHooks } from '../hooks/index.js';
-import type { SharedStore } from '../store/index.js';
 import { canonicalJson } from './canonical-json.js';
-import { createTieredCache, type CacheResult } from './tiered-cache.js';
+import { createNamespacedCache, type CacheBackingOptions, type CacheResult } from './tiered-cache.js';
 import type { DecisionAction, EngineDecision } from './types.js';
 
 export interface DecisionCacheKeyParts {
@@ -15,14 +13,9 @@ export interface DecisionCacheKeyParts {
   revision: string;
 }
 
-export interface DecisionCacheOptions {
-  store: SharedStore;
+export interface DecisionCacheOptions extends CacheBackingOptions {
   /** Upper bound on any cached decision, seconds. 0 disables caching. */
   maxTtlSeconds: number;
-  lruSize?: number;
-  metrics: MetricsHooks;
-  logger: Logger;
-  now?: () => number;
 }
 
 export interface DecisionCache {
@@ -46,15 +39,7 @@ export function decisionTtlSeconds(decision: EngineDecision, tokenExp: number | 
 
 export function createDecisionCache(options: DecisionCacheOptions): DecisionCache {
   const now = options.now ?? Date.now;
-  const cache = createTieredCache<EngineDecision>({
-    store: options.store,
-    namespace: 'decisions:',
-    lruSize: options.lruSize ?? 10_000,
-    metrics: options.metrics,
-    lookupMetric: 'mcp_authz_decision_cache_lookups_total',
-    logger: options.logger,
-    now,
-  });
+  const cache = createNamespacedCache<EngineDecision>(options, 'decisions:', 'mcp_authz_decision_cache_lookups_total');
   return {
     keyFor(p) {
       // Hashed so that large arguments do not become large Redis keys.

@@ -19,17 +19,15 @@ export type {
   ValidatedSubject,
 } from './types.js';
 export type { DecisionCache, DecisionCacheKeyParts, DecisionCacheOptions } from './decision-cache.js';
-export type { TokenCacheOptions } from './token-cache.js';
 export type { EvaluablePolicy, RegoEngineOptions } from './rego-engine.js';
 export type { DecisionService, DecisionServiceOptions } from './service.js';
-export type { CacheResult, CacheSource, Computed } from './tiered-cache.js';
+export type { CacheBackingOptions, CacheResult, CacheSource, Computed } from './tiered-cache.js';
 export { buildPolicyInput } from './policy-input.js';
 export { canonicalJson } from './canonical-json.js';
 export { hashToken } from './token-hash.js';
 export { interpretResult, failClosed } from './interpret-result.js';
 export { createRegoPolicyEngine, DEFAULT_ENTRYPOINT, DEFAULT_FALLBACK_ENTRYPOINT } from './rego-engine.js';
 export { createDecisionCache, decisionTtlSeconds } from './decision-cache.js';
-export { createCachedTokenValidator } from './token-cache.js';
 export { createDecisionService } from './service.js';
 export { createSharedValidationCache, fromTokensValidator, revocationQueryHook } from './tokens-bridge.js';
 export type { ServerTokenValidator, SharedValidationCacheOptions } from './tokens-bridge.js';

@@ -20,7 +20,7 @@ import type {
 } from './types.js';
 
 export interface DecisionServiceOptions {
-  /** Validator for the named server, normally already wrapped by createCachedTokenValidator. */
+  /** Validator for the named server (production: the tokens package's, via fromTokensValidator; it caches). */
   validateToken: TokenValidator;
   engines: PolicyEngineSource;
   /** Omit to evaluate every request. */

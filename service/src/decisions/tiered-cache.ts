@@ -35,6 +35,31 @@ export interface TieredCache<V> {
   clearLocal(): void;
 }
 
+/** What a cache built on the tiered cache takes from its caller (the decision and token caches). */
+export interface CacheBackingOptions {
+  store: SharedStore;
+  /** In-process LRU entries; default 10 000. */
+  lruSize?: number;
+  metrics: MetricsHooks;
+  logger: Logger;
+  now?: () => number;
+}
+
+const DEFAULT_LRU_SIZE = 10_000;
+
+/** The tiered cache for one namespace, with the caller's optional settings defaulted. */
+export function createNamespacedCache<V>(options: CacheBackingOptions, namespace: string, lookupMetric: MetricName): TieredCache<V> {
+  return createTieredCache<V>({
+    store: options.store,
+    namespace,
+    lruSize: options.lruSize ?? DEFAULT_LRU_SIZE,
+    metrics: options.metrics,
+    lookupMetric,
+    logger: options.logger,
+    now: options.now ?? Date.now,
+  });
+}
+
 interface Stored<V> {
   v: V;
   e: number;

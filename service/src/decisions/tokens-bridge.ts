@@ -1,8 +1,6 @@
 // Adapters between the tokens package and the decision path: validator, shared cache, revocation hook.
-import type { Logger, MetricsHooks } from '../hooks/index.js';
-import type { SharedStore } from '../store/index.js';
 import type { RevocationQuery, TokenValidation, TokenValidationCache, ValidatedToken } from '../tokens/index.js';
-import { createTieredCache } from './tiered-cache.js';
+import { createNamespacedCache, type CacheBackingOptions } from './tiered-cache.js';
 import type { RevocationChecker, ServerRef, TokenValidator } from './types.js';
 
 /** The part of the tokens package's validator the decision path calls. */
@@ -41,13 +39,7 @@ export function revocationQueryHook(list: RevocationChecker): (q: RevocationQuer
   return (q) => list.isTokenRevoked(q.tokenHash) || (q.iss !== undefined && q.jti !== undefined && list.isJtiRevoked(q.iss, q.jti));
 }
 
-export interface SharedValidationCacheOptions {
-  store: SharedStore;
-  lruSize?: number;
-  metrics: MetricsHooks;
-  logger: Logger;
-  now?: () => number;
-}
+export type SharedValidationCacheOptions = CacheBackingOptions;
 
 /**
  * TokenValidationCache over the shared store with an in-process LRU in front. The tokens package
@@ -55,15 +47,7 @@ export interface SharedValidationCacheOptions {
  */
 export function createSharedValidationCache(options: SharedValidationCacheOptions): TokenValidationCache {
   const now = options.now ?? Date.now;
-  const cache = createTieredCache<ValidatedToken | null>({
-    store: options.store,
-    namespace: 'tokens:',
-    lruSize: options.lruSize ?? 10_000,
-    metrics: options.metrics,
-    lookupMetric: 'mcp_authz_token_cache_lookups_total',
-    logger: options.logger,
-    now,
-  });
+  const cache = createNamespacedCache<ValidatedToken | null>(options, 'tokens:', 'mcp_authz_token_cache_lookups_total');
   return {
     async get(key) {
       // A miss computes "nothing" without caching it, so the validator fills the entry via set().

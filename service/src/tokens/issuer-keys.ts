@@ -2,8 +2,7 @@
 import { createLocalJWKSet, exportJWK, importSPKI, importX509, type JWK, type JSONWebKeySet } from 'jose';
 import type { IssuerConfig } from '../config/types.js';
 import { discoverIssuer, type IssuerMetadata } from './discovery.js';
-import type { FetchLike } from './fetch-json.js';
-import { RemoteKeySet, type KeyResolver, type KeySetStatus } from './remote-key-set.js';
+import { RemoteKeySet, type KeyResolver, type KeySetRefreshOptions, type KeySetStatus } from './remote-key-set.js';
 
 export interface IssuerKeys {
   getKey: KeyResolver;
@@ -11,13 +10,7 @@ export interface IssuerKeys {
   warm(): Promise<void>;
 }
 
-export interface IssuerKeysOptions {
-  cacheMaxAgeMs: number;
-  cooldownMs: number;
-  maxStalenessMs: number;
-  timeoutMs: number;
-  fetch?: FetchLike;
-  now?: () => number;
+export interface IssuerKeysOptions extends KeySetRefreshOptions {
   onFetch?: (source: 'jwks' | 'discovery', ok: boolean, error?: string) => void;
 }
 
@@ -77,7 +70,9 @@ function createStaticKeys(issuer: IssuerConfig): IssuerKeys {
 export function createIssuerKeys(issuer: IssuerConfig, metadata: () => Promise<IssuerMetadata>, options: IssuerKeysOptions): IssuerKeys {
   if (issuer.jwks !== undefined || issuer.pem_keys !== undefined) return createStaticKeys(issuer);
   const fromUri = issuer.jwks_uri;
+  const { onFetch, ...refresh } = options;
   const set = new RemoteKeySet({
+    ...refresh,
     source: fromUri !== undefined ? 'jwks_uri' : 'discovery',
     resolveUri: fromUri !== undefined
       ? () => Promise.resolve(fromUri)
@@ -86,13 +81,7 @@ export function createIssuerKeys(issuer: IssuerConfig, metadata: () => Promise<I
         if (typeof doc.jwks_uri !== 'string') throw new Error(`metadata of ${issuer.issuer} has no jwks_uri`);
         return doc.jwks_uri;
       },
-    cacheMaxAgeMs: options.cacheMaxAgeMs,
-    cooldownMs: options.cooldownMs,
-    maxStalenessMs: options.maxStalenessMs,
-    timeoutMs: options.timeoutMs,
-    fetch: options.fetch,
-    now: options.now,
-    onFetch: (ok, error) => options.onFetch?.('jwks', ok, error),
+    onFetch: (ok, error) => onFetch?.('jwks', ok, error),
   });
   return { getKey: set.getKey, status: () => set.status(), warm: () => set.warm() };
 }

@@ -20,16 +20,20 @@ export interface KeySetStatus {
   last_error?: string;
 }
 
-export interface RemoteKeySetOptions {
-  /** Resolves the JWKS URL (constant, or from discovery). */
-  resolveUri: () => Promise<string>;
-  source: 'jwks_uri' | 'discovery';
+/** How a remote key set is kept fresh and fetched (also what an issuer's key source is given). */
+export interface KeySetRefreshOptions {
   cacheMaxAgeMs: number;
   cooldownMs: number;
   maxStalenessMs: number;
   timeoutMs: number;
   fetch?: FetchLike;
   now?: () => number;
+}
+
+export interface RemoteKeySetOptions extends KeySetRefreshOptions {
+  /** Resolves the JWKS URL (constant, or from discovery). */
+  resolveUri: () => Promise<string>;
+  source: 'jwks_uri' | 'discovery';
   onFetch?: (ok: boolean, error?: string) => void;
 }
 

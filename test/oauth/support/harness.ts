@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { resolveConfig } from '../../../service/src/config/index.js';
 import { createService, type Service } from '../../../service/src/main.js';
 import { createUsersCommand } from '../../../service/src/cli/users.js';
+import { deleteKeys } from '../../store/redis-helpers.js';
 
 export const root = fileURLToPath(new URL('../../..', import.meta.url));
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -20,19 +20,8 @@ export function testPrefix(suite: string): string {
 }
 
 /** Deletes every key under the prefix. */
-export async function cleanRedis(prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+export function cleanRedis(prefix: string): Promise<void> {
+  return deleteKeys(redisUrl, prefix);
 }
 
 /** A listening HTTP server whose handler is set once the app exists (so the URL is known first). */
