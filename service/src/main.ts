@@ -15,7 +15,7 @@ import type { AppDeps, ReadinessCheck } from './http/deps.js';
 import type { RouteModule } from './http/route-types.js';
 import { createLogger } from './observability/logger.js';
 import { createMetricsRegistry } from './observability/metrics.js';
-import { createOAuthServer } from './oauth/index.js';
+import { createLazyOAuthServer } from './oauth/index.js';
 import { createRedisProbe } from './observability/redis-probe.js';
 import { createTokenObserver } from './observability/token-metrics.js';
 import { createDecisionRuntime, type DecisionRuntime } from './runtime/index.js';
@@ -70,7 +70,7 @@ export function createService(options: ServiceOptions): Service {
   const redis = createRedisProbe(config.redis.url);
   const closers: (() => Promise<void> | void)[] = [() => redis.close(), () => runtime.close()];
   const oauth = config.oauth.enabled
-    ? createOAuthServer({ config, registry, store: runtime.store, revocations: runtime.revocations, logger })
+    ? createLazyOAuthServer({ config, registry, store: runtime.store, revocations: runtime.revocations, logger })
     : undefined;
   if (oauth !== undefined) closers.push(() => oauth.close());
 

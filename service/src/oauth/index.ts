@@ -1,5 +1,5 @@
 // Public door of the built-in authorization server.
-export { createOAuthServer } from './server.js';
+export { createLazyOAuthServer } from './lazy-server.js';
 export type { OAuthServer, OAuthServerOptions } from './server.js';
 export type { JtiRevoker } from './grant-tokens.js';
 export { hashPassword, verifyPassword } from './passwords.js';
