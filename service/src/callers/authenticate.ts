@@ -31,13 +31,11 @@ function basic(registry: Registry, encoded: string): CallerAuthResult {
   // RFC 6749 §2.3.1 clients form-encode id and secret; plain RFC 7617 clients do not. Accept both.
   const id = registry.callers.has(rawId) ? rawId : (formDecode(rawId) ?? rawId);
   const caller = registry.callers.get(id);
-  const candidates = [rawSecret];
+  const hashes = caller?.secret_hashes ?? DECOY_HASHES;
+  let matched = secretMatches(rawSecret, hashes);
+  // Both forms are always compared when they differ, so timing does not tell which one matched.
   const decodedSecret = formDecode(rawSecret);
-  if (decodedSecret !== undefined && decodedSecret !== rawSecret) candidates.push(decodedSecret);
-  let matched = false;
-  for (const secret of candidates) {
-    if (secretMatches(secret, caller?.secret_hashes ?? DECOY_HASHES)) matched = true;
-  }
+  if (decodedSecret !== undefined && decodedSecret !== rawSecret && secretMatches(decodedSecret, hashes)) matched = true;
   return caller !== undefined && matched ? { ok: true, caller } : { ok: false, code: 'invalid_credentials' };
 }
 

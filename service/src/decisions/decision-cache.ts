@@ -20,6 +20,8 @@ export interface DecisionCacheOptions extends CacheBackingOptions {
 
 export interface DecisionCache {
   keyFor(parts: DecisionCacheKeyParts): string;
+  /** The in-process entry for `key`, if any: lets a hit skip building the evaluation. */
+  peek(key: string): CacheResult<EngineDecision> | undefined;
   /**
    * Returns the cached decision or evaluates it once for all concurrent identical requests.
    * `tokenExp` (seconds) bounds the lifetime; errors are never cached.
@@ -45,6 +47,7 @@ export function createDecisionCache(options: DecisionCacheOptions): DecisionCach
       // Hashed so that large arguments do not become large Redis keys.
       return hash('sha256', `${p.tokenHash}\n${p.serverId}\n${canonicalJson(p.action)}\n${canonicalJson(p.context ?? {})}\n${p.revision}`, 'hex');
     },
+    peek: (key) => cache.peek(key),
     getOrEvaluate(key, tokenExp, evaluate) {
       return cache.getOrCompute(key, () => {
         const t = now();

@@ -12,6 +12,7 @@ import type {
   DecisionRequest,
   DecisionResponse,
   EngineDecision,
+  PolicyEngine,
   PolicyEngineSource,
   RevocationChecker,
   ServerRef,
@@ -75,26 +76,34 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     if (!engine) {
       return { decision: { allow: false, reasons: ['policy_not_loaded'], required_scopes: [] }, revision: NO_REVISION, ttl: 0, cacheHit: false };
     }
-    const run = (): EngineDecision => {
-      const t0 = performance.now();
-      const d = engine.evaluate(buildPolicyInput(v.subject, server, action, context, now()));
-      metrics.observe('mcp_authz_policy_evaluation_seconds', (performance.now() - t0) / 1000);
-      if (d.error) {
-        metrics.increment('mcp_authz_policy_evaluation_errors_total', { code: d.error.code });
-        logger.error({ code: d.error.code, err: d.error.message, server: server.id, revision: engine.revision }, 'policy evaluation failed; denying');
-      }
-      return d;
-    };
     if (!cache) {
-      const decision = run();
+      const decision = run(engine, v.subject, server, action, context);
       const ttl = decision.error ? 0 : Math.min(decision.ttl_seconds ?? options.maxTtlSeconds, options.maxTtlSeconds, expLeft(v.subject.exp));
       return { decision, revision: engine.revision, ttl: Math.max(0, ttl), cacheHit: false };
     }
     const key = cache.keyFor({ tokenHash: v.tokenHash, serverId: server.id, action, context, revision: engine.revision });
-    const r = await cache.getOrEvaluate(key, v.subject.exp, run);
+    // An in-process hit needs no evaluation closure and no extra await.
+    const r = cache.peek(key) ?? (await cache.getOrEvaluate(key, v.subject.exp, () => run(engine, v.subject, server, action, context)));
     // Rounded: a fresh entry reports its full ttl even when a millisecond has passed.
     const ttl = Math.max(0, Math.round((r.expiresAt - now()) / 1000));
     return { decision: r.value, revision: engine.revision, ttl, cacheHit: r.source !== 'computed' };
+  }
+
+  function run(
+    engine: PolicyEngine,
+    subject: ValidatedSubject,
+    server: ServerRef,
+    action: DecisionAction,
+    context: Record<string, unknown> | undefined,
+  ): EngineDecision {
+    const t0 = performance.now();
+    const d = engine.evaluate(buildPolicyInput(subject, server, action, context, now()));
+    metrics.observe('mcp_authz_policy_evaluation_seconds', (performance.now() - t0) / 1000);
+    if (d.error) {
+      metrics.increment('mcp_authz_policy_evaluation_errors_total', { code: d.error.code });
+      logger.error({ code: d.error.code, err: d.error.message, server: server.id, revision: engine.revision }, 'policy evaluation failed; denying');
+    }
+    return d;
   }
 
   function expLeft(exp: number | undefined): number {

@@ -28,6 +28,8 @@ export interface TieredCacheOptions {
 }
 
 export interface TieredCache<V> {
+  /** The in-process entry alone, counted as an LRU hit when found; a miss counts nothing (getOrCompute follows). */
+  peek(key: string): CacheResult<V> | undefined;
   getOrCompute(key: string, compute: () => Promise<Computed<V>> | Computed<V>): Promise<CacheResult<V>>;
   /** Stores a value in both layers (shared write is fire-and-forget). */
   put(key: string, value: V, expiresAt: number): Promise<void>;
@@ -119,6 +121,12 @@ export function createTieredCache<V>(options: TieredCacheOptions): TieredCache<V
   }
 
   return {
+    peek(key) {
+      const local = lru.get(key);
+      if (local === undefined) return undefined;
+      metrics.increment(lookupMetric, { layer: 'lru', result: 'hit' });
+      return { value: local.value, expiresAt: local.expiresAt, source: 'lru' };
+    },
     async getOrCompute(key, compute) {
       const local = lru.get(key);
       if (local !== undefined) {

@@ -1,11 +1,32 @@
 // Adapters between the tokens package and the decision path: validator, shared cache, revocation hook.
 import type { RevocationQuery, TokenValidation, TokenValidationCache, ValidatedToken } from '../tokens/index.js';
 import { createNamespacedCache, type CacheBackingOptions } from './tiered-cache.js';
-import type { RevocationChecker, ServerRef, TokenValidator } from './types.js';
+import type { RevocationChecker, ServerRef, TokenValidator, ValidatedSubject } from './types.js';
 
 /** The part of the tokens package's validator the decision path calls. */
 export interface ServerTokenValidator<S extends ServerRef> {
   validateForServer(token: string, server: S, tokenHash?: string): Promise<TokenValidation>;
+}
+
+// One subject per validated token: a token-cache hit returns the same ValidatedToken object, so its
+// subject is built once rather than on every request. Nothing on the decision path mutates it.
+const subjects = new WeakMap<ValidatedToken, ValidatedSubject>();
+
+function subjectOf(t: ValidatedToken): ValidatedSubject {
+  let subject = subjects.get(t);
+  if (subject === undefined) {
+    subject = {
+      issuer: t.issuer,
+      scopes: t.scopes,
+      claims: { ...t.claims },
+      ...(t.sub !== undefined ? { sub: t.sub } : {}),
+      ...(t.clientId !== undefined ? { client_id: t.clientId } : {}),
+      ...(t.exp !== undefined ? { exp: t.exp } : {}),
+      ...(t.jti !== undefined ? { jti: t.jti } : {}),
+    };
+    subjects.set(t, subject);
+  }
+  return subject;
 }
 
 /**
@@ -18,19 +39,7 @@ export function fromTokensValidator<S extends ServerRef>(validator: ServerTokenV
     if (!server) return { ok: false, code: 'unknown_server', reason: `server ${ref.id} is not registered` };
     const r = await validator.validateForServer(token, server, tokenHash);
     if (!r.valid) return { ok: false, code: r.reason, reason: r.error.message };
-    const t = r.token;
-    return {
-      ok: true,
-      subject: {
-        issuer: t.issuer,
-        scopes: t.scopes,
-        claims: { ...t.claims },
-        ...(t.sub !== undefined ? { sub: t.sub } : {}),
-        ...(t.clientId !== undefined ? { client_id: t.clientId } : {}),
-        ...(t.exp !== undefined ? { exp: t.exp } : {}),
-        ...(t.jti !== undefined ? { jti: t.jti } : {}),
-      },
-    };
+    return { ok: true, subject: subjectOf(r.token) };
   };
 }
 
