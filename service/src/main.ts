@@ -1,8 +1,7 @@
 // Composition root: builds the service's parts from a validated configuration, wires them into the
 // HTTP app, and runs it with a graceful shutdown.
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createMemoryFailureThrottle } from './callers/failure-throttle.js';
 import { createRegistry } from './config/registry.js';
@@ -34,7 +33,7 @@ export interface ServiceOptions {
 }
 
 export interface Service {
-  app: Express;
+  app: RequestListener;
   deps: AppDeps;
   /** The decision path's parts: shared store, revocations, policies, decision logs. */
   runtime: DecisionRuntime;

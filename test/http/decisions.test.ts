@@ -90,6 +90,18 @@ describe('decisions with the reference policies', () => {
     assert.equal(res.body.policy_revision, h.service.runtime.policies.status().revision);
   });
 
+  test('a decision served through express answers like one served before it', async () => {
+    for (const row of CASES.filter((r) => r.raw === undefined)) {
+      const token = await tokenFor(row);
+      const body = JSON.stringify({ token, server: row.server, action: row.action });
+      const viaExpress = await request(h.service.app).post('/v1/decisions').set('authorization', h.auth(row.server))
+        .set('content-type', 'application/json; charset="utf-8"').send(body);
+      const direct = await h.decide({ token, server: row.server, action: row.action }, row.server);
+      assert.equal(viaExpress.status, 200, row.name);
+      assert.deepEqual(strip(viaExpress.body), strip(direct.body), row.name);
+    }
+  });
+
   test('batch answers equal single answers, in request order', async () => {
     const token = await idp.sign({ aud: FILES, sub: 'erin', scope: 'mcp:read' });
     const actions = [
@@ -251,11 +263,14 @@ describe('bad input answers problem+json and the service keeps serving', () => {
     { name: 'deeply nested batch action', path: '/v1/decisions/batch', raw: `{"token":"t","server":"files","actions":[{"method":"tools/list","tool":"a"},{"method":"tools/call","tool":"b","arguments":${deep(100)}}]}`, status: 400, code: 'nesting_too_deep' },
     { name: 'empty batch', path: '/v1/decisions/batch', body: { token: 't', server: 'files', actions: [] }, status: 400, code: 'invalid_request' },
   ];
-  for (const row of rows) {
-    test(row.name, async () => {
-      let req = request(h.service.app).post(row.path ?? '/v1/decisions').set('authorization', h.auth(row.caller ?? 'files'));
-      req = row.raw !== undefined ? req.set('content-type', 'application/json').send(row.raw) : req.send(row.body as object);
-      const res = await req;
+  // Plain JSON is served before express; any other JSON content type goes through express's
+  // body-parser: both must answer the same.
+  const paths = [['direct', 'application/json'], ['express', 'application/json; charset="utf-8"']] as const;
+  for (const row of rows) for (const [via, contentType] of paths) {
+    test(`${row.name} (${via})`, async () => {
+      const req = request(h.service.app).post(row.path ?? '/v1/decisions').set('authorization', h.auth(row.caller ?? 'files'))
+        .set('content-type', contentType);
+      const res = await req.send(row.raw ?? JSON.stringify(row.body));
       assert.equal(res.status, row.status, res.text);
       assert.match(res.headers['content-type'] ?? '', /^application\/problem\+json/);
       assert.equal(res.body.code, row.code);

@@ -1,12 +1,15 @@
-// The express application factory. Each route gets the same pipeline, assembled here from data:
-// caller authentication (by its access level) → body parsing and contract validation → handler,
-// run as plain calls inside one handler rather than as a chain of router layers.
-import express, { type Express, type Request, type Response } from 'express';
+// The HTTP application. Each route gets the same pipeline, assembled here from data: caller
+// authentication (by its access level) → body parsing and contract validation → handler, run as
+// plain calls inside one handler rather than as a chain of router layers. Routes with a `direct`
+// handler (the decision API) are served before express when the request takes the plain JSON path.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import express, { type Request, type Response } from 'express';
 import { createHttpMetrics } from '../observability/metrics.js';
+import { clientAddress, type ClientAddress } from './client-address.js';
 import type { AppDeps } from './deps.js';
-import { errorHandler, notFound } from './error-handler.js';
+import { errorHandler, notFound, sendError } from './error-handler.js';
 import { callerAuth } from './middleware/caller-auth.js';
-import { contractBody } from './middleware/contract-body.js';
+import { contractBody, leanJsonBody, type BodyRequest, type LeanJsonBody } from './middleware/contract-body.js';
 import { requestContext, setRouteOf } from './middleware/request-context.js';
 import { HttpProblem } from './problems.js';
 import type { RouteDefinition } from './route-types.js';
@@ -14,8 +17,24 @@ import { ROUTE_MODULES } from './routes/index.js';
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 
-function pipeline(route: RouteDefinition, deps: AppDeps): Handler {
-  const auth = route.access === 'public' ? undefined : callerAuth(deps.registry, deps.throttle, route.access, deps.config.http.trust_proxy);
+/** A direct route's steps without express: taken only when `body.length(req)` is defined. */
+interface DirectRun {
+  body: LeanJsonBody;
+  run(req: BodyRequest, res: ServerResponse, length: number): Promise<void>;
+}
+
+interface ExactRoute {
+  path: string;
+  run: Handler;
+  direct?: DirectRun;
+}
+
+function authStep(route: RouteDefinition, deps: AppDeps, clientOf: ClientAddress) {
+  return route.access === 'public' ? undefined : callerAuth(deps.registry, deps.throttle, route.access, clientOf);
+}
+
+function pipeline(route: RouteDefinition, deps: AppDeps, clientOf: ClientAddress): Handler {
+  const auth = authStep(route, deps, clientOf);
   const validator = deps.contract.bodyValidator(route.method, route.path);
   const body = validator === undefined ? undefined : contractBody(validator, deps.config.http.body_limit_bytes);
   // express 5 passes a rejected promise returned by a handler to the error handler.
@@ -26,22 +45,40 @@ function pipeline(route: RouteDefinition, deps: AppDeps): Handler {
   };
 }
 
-export function createApp(deps: AppDeps): Express {
+function directPipeline(route: RouteDefinition, deps: AppDeps, clientOf: ClientAddress): DirectRun | undefined {
+  const handler = route.direct;
+  if (handler === undefined) return undefined;
+  const validator = deps.contract.bodyValidator(route.method, route.path);
+  const body = validator === undefined ? undefined : leanJsonBody(validator, deps.config.http.body_limit_bytes);
+  if (body === undefined) return undefined;
+  const auth = authStep(route, deps, clientOf);
+  return {
+    body,
+    run: async (req, res, length) => {
+      auth?.(req, res);
+      await body.read(req, length);
+      await handler(req, res);
+    },
+  };
+}
+
+export function createApp(deps: AppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', deps.config.http.trust_proxy);
+  const clientOf = clientAddress(deps.config.http.trust_proxy, app.get('trust proxy fn') as (address: string, hop: number) => boolean);
   // Filled below, read when a request finishes: route templates whose 2xx access lines are debug.
   const debugOnSuccess = new Set<string>();
-  const context = requestContext(deps.logger, createHttpMetrics(deps.metrics), debugOnSuccess);
+  const context = requestContext(deps.logger, createHttpMetrics(deps.metrics), clientOf, debugOnSuccess);
   // Routes reached by exact URL and method without walking the router (see the first layer below):
   // only fixed paths registered before any mount, so the router would have picked the same route.
-  const direct = new Map<string, Map<string, { path: string; run: Handler }>>();
+  const exact = new Map<string, Map<string, ExactRoute>>();
   let mounted = false;
 
   app.use((req, res, next) => {
     context(req, res);
-    const route = direct.get(req.url)?.get(req.method);
+    const route = exact.get(req.url)?.get(req.method);
     if (route === undefined) {
       next();
       return undefined;
@@ -58,12 +95,13 @@ export function createApp(deps: AppDeps): Express {
         mounted = true;
         continue;
       }
-      const run = pipeline(route, deps);
+      const run = pipeline(route, deps, clientOf);
       app[route.method](route.path, run);
       if (!mounted && !route.path.includes(':')) {
-        const byMethod = direct.get(route.path) ?? new Map<string, { path: string; run: Handler }>();
-        if (!byMethod.has(route.method.toUpperCase())) byMethod.set(route.method.toUpperCase(), { path: route.path, run });
-        direct.set(route.path, byMethod);
+        const byMethod = exact.get(route.path) ?? new Map<string, ExactRoute>();
+        const direct = directPipeline(route, deps, clientOf);
+        if (!byMethod.has(route.method.toUpperCase())) byMethod.set(route.method.toUpperCase(), { path: route.path, run, ...(direct ? { direct } : {}) });
+        exact.set(route.path, byMethod);
       }
       if (route.successLogLevel === 'debug') debugOnSuccess.add(route.path);
       methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method.toUpperCase()]);
@@ -77,5 +115,17 @@ export function createApp(deps: AppDeps): Express {
   }
   app.use(notFound);
   app.use(errorHandler(deps.logger));
-  return app;
+
+  const fail = (err: unknown, req: IncomingMessage, res: ServerResponse): void => sendError(deps.logger, err, req, res);
+  return (req, res) => {
+    const route = exact.get(req.url ?? '')?.get(req.method ?? '');
+    const length = route?.direct?.body.length(req);
+    if (length === undefined) {
+      app(req, res);
+      return;
+    }
+    context(req, res);
+    setRouteOf(res, route!.path);
+    route!.direct!.run(req, res, length).catch((err: unknown) => fail(err, req, res));
+  };
 }

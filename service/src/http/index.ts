@@ -7,5 +7,5 @@ export { loadContract, CONTRACT_FILE } from './contract.js';
 export type { BodyValidator, Contract } from './contract.js';
 export { HttpProblem, PROBLEMS } from './problems.js';
 export type { ProblemCode } from './problems.js';
-export { callerOf } from './middleware/caller-auth.js';
-export { requestIdOf } from './middleware/request-context.js';
+export { callerOf } from './request-state.js';
+export { requestIdOf } from './request-state.js';

@@ -1,31 +1,20 @@
 // Authenticates the caller of a protected route and checks its role. Repeated failures from one
 // client address are throttled (429) before any credential is even looked at.
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticateCaller } from '../../callers/authenticate.js';
 import type { AuthFailureThrottle } from '../../callers/failure-throttle.js';
-import type { CallerConfig } from '../../config/types.js';
 import type { Registry } from '../../config/registry.js';
+import type { ClientAddress } from '../client-address.js';
 import { HttpProblem, UNAUTHENTICATED_CHALLENGE } from '../problems.js';
+import { requestStateOf } from '../request-state.js';
 import type { Access } from '../route-types.js';
 
-/** The authenticated caller of the current request (set by callerAuth). */
-export function callerOf(res: Response): CallerConfig {
-  const caller = res.locals.caller as CallerConfig | undefined;
-  if (caller === undefined) throw new TypeError('callerOf() on a route without caller authentication');
-  return caller;
-}
+export { callerOf } from '../request-state.js';
 
 /** A pipeline step: runs as a plain call inside the route's one handler, throws to refuse. */
-export type AuthStep = (req: Request, res: Response) => void;
+export type AuthStep = (req: IncomingMessage, res: ServerResponse) => void;
 
-/**
- * `trustProxy`: the app's `trust proxy` setting. Without a trusted proxy `req.ip` is the socket's
- * address, read directly rather than through proxy-addr (which parses X-Forwarded-For to ignore it).
- */
-export function callerAuth(registry: Registry, throttle: AuthFailureThrottle, access: Exclude<Access, 'public'>, trustProxy: unknown): AuthStep {
-  const clientOf = trustProxy === false
-    ? (req: Request) => req.socket.remoteAddress
-    : (req: Request) => req.ip;
+export function callerAuth(registry: Registry, throttle: AuthFailureThrottle, access: Exclude<Access, 'public'>, clientOf: ClientAddress): AuthStep {
   return (req, res) => {
     const client = clientOf(req) ?? 'unknown';
     const wait = throttle.retryAfter(client);
@@ -35,7 +24,8 @@ export function callerAuth(registry: Registry, throttle: AuthFailureThrottle, ac
       if (result.code !== 'missing_credentials') throttle.recordFailure(client);
       throw new HttpProblem(result.code, undefined, { headers: { 'www-authenticate': UNAUTHENTICATED_CHALLENGE } });
     }
-    res.locals.caller = result.caller;
+    const state = requestStateOf(res);
+    if (state !== undefined) state.caller = result.caller;
     if (access === 'admin' && result.caller.role !== 'admin') throw new HttpProblem('admin_required');
   };
 }

@@ -1,5 +1,6 @@
 // Parses a request body in one of the media types the contract lists for the operation, then
 // validates it against the contract's schema. Anything else is refused before the handler runs.
+import type { IncomingMessage } from 'node:http';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { BodyValidator } from '../contract.js';
 import { HttpProblem } from '../problems.js';
@@ -14,8 +15,20 @@ const PARSERS: Record<string, (limit: number) => RequestHandler> = {
 // The content-type headers nearly every JSON client sends, recognised without parsing the header.
 const PLAIN_JSON = new Set(['application/json', 'application/json; charset=utf-8', 'application/json;charset=utf-8']);
 
+/** A request whose body a body step has parsed. */
+export type BodyRequest = IncomingMessage & { body?: unknown };
+
 /** A pipeline step: runs as a plain call inside the route's one handler, throws to refuse. */
 export type BodyStep = (req: Request, res: Response) => Promise<void>;
+
+/**
+ * The lean path for routes that take JSON: a plain JSON content type on a body of declared length.
+ * `length(req)` is undefined when the request needs the general path; `read` parses and validates.
+ */
+export interface LeanJsonBody {
+  length(req: IncomingMessage): number | undefined;
+  read(req: BodyRequest, length: number): Promise<void>;
+}
 
 function runMiddleware(middleware: RequestHandler, req: Request, res: Response): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -23,31 +36,43 @@ function runMiddleware(middleware: RequestHandler, req: Request, res: Response):
   });
 }
 
-export function contractBody(validator: BodyValidator, limitBytes: number): BodyStep {
-  const types = validator.contentTypes.filter((t) => PARSERS[t] !== undefined);
-  const parsers = new Map(types.map((t) => [t, PARSERS[t]!(limitBytes)]));
-  const acceptsJson = parsers.has('application/json');
-
-  /** The lean path: a plain JSON content type on a body of declared length; undefined otherwise. */
-  const leanLength = (req: Request): number | undefined => {
-    const header = req.headers['content-type'];
-    if (!acceptsJson || header === undefined || !PLAIN_JSON.has(header.toLowerCase())) return undefined;
-    return leanJsonLength(req);
-  };
-
-  const check = (contentType: string, body: unknown): void => {
+function checker(validator: BodyValidator): (contentType: string, body: unknown) => void {
+  return (contentType, body) => {
     // A body that parsed to a non-object (urlencoded always gives an object) fails the schema.
     const issues = validator.validate(contentType, body ?? {});
     if (issues.length > 0) {
       throw new HttpProblem('invalid_request', issues.map((i) => `${i.path || 'body'}: ${i.message}`).join('; '), { errors: issues });
     }
   };
+}
 
-  return async (req, res) => {
-    const length = leanLength(req);
-    if (length !== undefined) {
+/** The lean JSON reader for an operation, or undefined when the contract takes no JSON body. */
+export function leanJsonBody(validator: BodyValidator, limitBytes: number): LeanJsonBody | undefined {
+  if (!validator.contentTypes.includes('application/json')) return undefined;
+  const check = checker(validator);
+  return {
+    length: (req) => {
+      const header = req.headers['content-type'];
+      if (header === undefined || !PLAIN_JSON.has(header.toLowerCase())) return undefined;
+      return leanJsonLength(req);
+    },
+    read: async (req, length) => {
       req.body = await readLeanJson(req, length, limitBytes);
       check('application/json', req.body);
+    },
+  };
+}
+
+export function contractBody(validator: BodyValidator, limitBytes: number): BodyStep {
+  const types = validator.contentTypes.filter((t) => PARSERS[t] !== undefined);
+  const parsers = new Map(types.map((t) => [t, PARSERS[t]!(limitBytes)]));
+  const lean = leanJsonBody(validator, limitBytes);
+  const check = checker(validator);
+
+  return async (req, res) => {
+    const length = lean?.length(req);
+    if (length !== undefined) {
+      await lean!.read(req, length);
       return;
     }
     const type = req.is(types);

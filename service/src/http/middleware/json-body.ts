@@ -1,7 +1,7 @@
 // A lean reader for the common JSON request: `application/json` (UTF-8), no content-encoding, a
 // declared length. It answers like body-parser's strict json parser (same error `type`s, so the same
 // problems) at a fraction of its per-request cost; every other request goes through body-parser.
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 
 /** An error shaped like body-parser's, so the error handler maps it to the same problem. */
 function parserError(type: string, status: number, message: string): Error {
@@ -27,7 +27,7 @@ function parseStrict(text: string): unknown {
  * The declared length when this reader can take the request: a live stream with a `content-length`
  * and neither `transfer-encoding` nor a `content-encoding` other than identity; undefined otherwise.
  */
-export function leanJsonLength(req: Request): number | undefined {
+export function leanJsonLength(req: IncomingMessage): number | undefined {
   const { headers } = req;
   const declared = headers['content-length'];
   if (declared === undefined || headers['transfer-encoding'] !== undefined) return undefined;
@@ -44,7 +44,7 @@ function decode(buffer: Buffer): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-function readByEvents(req: Request, length: number): Promise<unknown> {
+function readByEvents(req: IncomingMessage, length: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -86,7 +86,7 @@ function readByEvents(req: Request, length: number): Promise<unknown> {
 }
 
 /** Reads and parses the body; rejects with body-parser's error types (413 over `limit`, 400 otherwise). */
-export async function readLeanJson(req: Request, length: number, limit: number): Promise<unknown> {
+export async function readLeanJson(req: IncomingMessage, length: number, limit: number): Promise<unknown> {
   if (length > limit) {
     // Like body-parser: refuse without buffering, and answer once the request is drained so the
     // connection stays usable.

@@ -1,9 +1,10 @@
 // POST /v1/decisions and POST /v1/decisions/batch: checks the caller may ask about the server and the
 // request's size and depth limits, then asks the decision service (a bad token is an outcome, not an error).
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { DecisionAction, ServerRef } from '../../decisions/index.js';
 import type { AppDeps } from '../deps.js';
-import { callerOf } from '../middleware/caller-auth.js';
+import type { BodyRequest } from '../middleware/contract-body.js';
+import { callerOf } from '../request-state.js';
 import { sendNoStoreJson } from '../json-response.js';
 import { HttpProblem } from '../problems.js';
 import type { RouteModule } from '../route-types.js';
@@ -24,14 +25,14 @@ interface BatchBody {
 }
 
 /** The registry entry the caller asks about: unknown servers and servers of other callers are 403. */
-function serverFor(deps: AppDeps, res: Response, id: string): ServerRef {
+function serverFor(deps: AppDeps, res: ServerResponse, id: string): ServerRef {
   const server = deps.registry.servers.get(id);
   if (server === undefined) throw new HttpProblem('unknown_server', `server "${id}" is not registered`);
   if (!deps.registry.callerMayAsk(callerOf(res), id)) throw new HttpProblem('server_not_allowed', `caller is not registered for server "${id}"`);
   return { id: server.id, resource: server.resource };
 }
 
-function bodyOf<T>(req: Request): T {
+function bodyOf<T>(req: BodyRequest): T {
   return req.body as T;
 }
 
@@ -39,42 +40,33 @@ export const decisionRoutes: RouteModule = (deps) => {
   const decisions = deps.decisions;
   if (decisions === undefined) return [];
   const limits = { maxArgumentBytes: deps.config.decisions.max_argument_bytes, maxDepth: deps.config.decisions.max_json_depth };
+  const decide = async (req: BodyRequest, res: ServerResponse): Promise<void> => {
+    const body = bodyOf<DecisionBody>(req);
+    checkActionLimits([body.action], body.context, limits, false);
+    const server = serverFor(deps, res, body.server);
+    const answer = await decisions.service.decide({
+      token: body.token,
+      server,
+      action: body.action,
+      ...(body.context !== undefined ? { context: body.context } : {}),
+    });
+    sendNoStoreJson(res, answer);
+  };
+  const decideBatch = async (req: BodyRequest, res: ServerResponse): Promise<void> => {
+    const body = bodyOf<BatchBody>(req);
+    checkActionLimits(body.actions, body.context, limits, true);
+    const server = serverFor(deps, res, body.server);
+    const results = await decisions.service.decideBatch({
+      token: body.token,
+      server,
+      actions: body.actions,
+      ...(body.context !== undefined ? { context: body.context } : {}),
+    });
+    sendNoStoreJson(res, { results });
+  };
+  // Both are hot paths: served without express for plain JSON requests (see RouteDefinition.direct).
   return [
-    {
-      method: 'post',
-      path: '/v1/decisions',
-      access: 'caller',
-      successLogLevel: 'debug',
-      handler: async (req, res) => {
-        const body = bodyOf<DecisionBody>(req);
-        checkActionLimits([body.action], body.context, limits, false);
-        const server = serverFor(deps, res, body.server);
-        const answer = await decisions.service.decide({
-          token: body.token,
-          server,
-          action: body.action,
-          ...(body.context !== undefined ? { context: body.context } : {}),
-        });
-        sendNoStoreJson(res, answer);
-      },
-    },
-    {
-      method: 'post',
-      path: '/v1/decisions/batch',
-      access: 'caller',
-      successLogLevel: 'debug',
-      handler: async (req, res) => {
-        const body = bodyOf<BatchBody>(req);
-        checkActionLimits(body.actions, body.context, limits, true);
-        const server = serverFor(deps, res, body.server);
-        const results = await decisions.service.decideBatch({
-          token: body.token,
-          server,
-          actions: body.actions,
-          ...(body.context !== undefined ? { context: body.context } : {}),
-        });
-        sendNoStoreJson(res, { results });
-      },
-    },
+    { method: 'post', path: '/v1/decisions', access: 'caller', successLogLevel: 'debug', handler: decide, direct: decide },
+    { method: 'post', path: '/v1/decisions/batch', access: 'caller', successLogLevel: 'debug', handler: decideBatch, direct: decideBatch },
   ];
 };
