@@ -1,30 +1,30 @@
-// Decisions benchmark (autocannon, one run): throughput and p50/p99 of POST /v1/decisions on a cache
-// hit and on a cache miss (every request a distinct RS256 token), next to an express hello-world and
-// a bare node:http endpoint served by the same child process; then the miss p99 at a fixed 1,000 req/s.
+// Decisions benchmark (one run): POST /v1/decisions on a cache hit and on a cache miss (every request
+// a distinct RS256 token, so neither the token cache nor the decision cache helps), next to an
+// express hello-world and a bare node:http endpoint served by the same child process.
+// 1. Throughput and p50/p99 under autocannon (closed loop, CONNECTIONS connections).
+// 2. Latency at a fixed 1,000 req/s, paced open loop (bench/lib/paced-load.ts): requests go out on an
+//    even schedule and latency counts from each request's due time. autocannon's own fixed-rate mode
+//    (overallRate) is printed beside it: it sends each connection's per-second quota back to back at
+//    the start of every second and back-fills latency samples for a 1 ms expected interval, so its
+//    p99 describes those bursts rather than a steady 1,000 req/s.
 // The service runs with in-memory stores unless BENCH_REDIS_URL is set, and logs at `info`, the
-// default level of a production deployment (BENCH_LOG_LEVEL overrides it); its log lines go to the
-// target's stdout, which the parent drains.
-import { spawn, type ChildProcess } from 'node:child_process';
+// default level of a production deployment (BENCH_LOG_LEVEL overrides it).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import express from 'express';
-import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { hashSecret } from '../service/src/callers/secrets.js';
-import { resolveConfig } from '../service/src/config/load.js';
-import { startService } from '../service/src/main.js';
+import type { JWK } from 'jose';
+import { pacedLoad, type PacedLoadResult } from './lib/paced-load.js';
+import { BENCH_ACTION, BENCH_AUTHORIZATION, BENCH_SERVER, createBenchIssuer, serveBenchService, spawnTarget } from './lib/service-target.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const FIXED_RATE = 1000;
-const FIXED_SECONDS = 5;
-const MISS_REQUESTS = Number(process.env.BENCH_MISS_REQUESTS ?? 6000);
-const ISSUER = 'https://bench-issuer.test';
-const RESOURCE = 'https://files.bench.test/mcp';
-const SECRET = 'bench-caller-secret-0123456789';
-const AUTHORIZATION = `Basic ${Buffer.from(`files-mcp:${SECRET}`).toString('base64')}`;
-const ACTION = { method: 'tools/call', tool: 'read_file', arguments: { path: '/workspace/README.md' } };
+const FIXED_SECONDS = Number(process.env.BENCH_FIXED_SECONDS ?? 5);
+const MISS_REQUESTS = Number(process.env.BENCH_MISS_REQUESTS ?? 5000);
+const HEADERS = { 'content-type': 'application/json', authorization: BENCH_AUTHORIZATION };
+const HELLO_BODY = '{"hello":"world"}';
 
 interface Ports {
   hello: number;
@@ -32,9 +32,8 @@ interface Ports {
   service: number;
 }
 
-/** Child process: the three endpoints, so autocannon in the parent does not share their CPU. */
+/** Child process: the three endpoints, so the load generators in the parent do not share their CPU. */
 async function serveTargets(): Promise<void> {
-  const jwk = JSON.parse(process.env.BENCH_JWK!) as JWK;
   const listen = (server: ReturnType<typeof createServer>): Promise<number> =>
     new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 
@@ -47,45 +46,12 @@ async function serveTargets(): Promise<void> {
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"hello":"world"}');
+      res.end(HELLO_BODY);
     });
   }));
 
-  const config = resolveConfig({
-    http: { port: 0, auth_throttle: { max_failures: 1_000_000, window_seconds: 1 } },
-    logging: { level: process.env.BENCH_LOG_LEVEL ?? 'info' },
-    ...(process.env.BENCH_REDIS_URL ? { redis: { url: process.env.BENCH_REDIS_URL, key_prefix: `mcp-authz-bench:${process.pid}:` } } : {}),
-    policies: { dir: fileURLToPath(new URL('../policies', import.meta.url)), watch: false },
-    issuers: [{ issuer: ISSUER, jwks: { keys: [jwk] }, algorithms: ['RS256'] }],
-    servers: [{ id: 'files', resource: RESOURCE }],
-    callers: [{ id: 'files-mcp', secret_hashes: [hashSecret(SECRET)], servers: ['files'] }],
-  });
-  const running = await startService({ config });
-  const service = Number(new URL(running.url).port);
+  const service = await serveBenchService(JSON.parse(process.env.BENCH_JWK!) as JWK);
   process.stdout.write(`${JSON.stringify({ hello, bare, service } satisfies Ports)}\n`);
-  process.once('SIGTERM', () => void running.close().then(() => process.exit(0)));
-}
-
-async function startTargets(jwk: JWK): Promise<{ ports: Ports; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-    env: { ...process.env, BENCH_DECISIONS_ROLE: 'target', BENCH_JWK: JSON.stringify(jwk) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const ports = await new Promise<Ports>((resolve, reject) => {
-    let text: string | undefined = '';
-    // Log lines share stdout with the ports line; everything after it is read and dropped.
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (text === undefined) return;
-      text += chunk.toString();
-      const line = text.split('\n').find((l) => l.startsWith('{"hello":'));
-      if (line) {
-        text = undefined;
-        resolve(JSON.parse(line) as Ports);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`target process exited with ${code}`)));
-  });
-  return { ports, child };
 }
 
 interface Figures {
@@ -101,68 +67,102 @@ async function cannon(options: autocannon.Options): Promise<Figures> {
 }
 
 function post(url: string, body: string, extra: Partial<autocannon.Options> = {}): autocannon.Options {
-  return { url, method: 'POST', headers: { 'content-type': 'application/json', authorization: AUTHORIZATION }, body, ...extra };
+  return { url, method: 'POST', headers: HEADERS, body, ...extra };
 }
 
-/** Requests whose body carries the next token of the pool (each token used once). */
+const decisionBody = (token: string): string => JSON.stringify({ token, server: BENCH_SERVER, action: BENCH_ACTION });
+
+/** autocannon requests whose body carries the next token of the pool (each token used once). */
 function distinctTokens(url: string, tokens: string[], extra: Partial<autocannon.Options>): autocannon.Options {
   let next = 0;
   return {
     url,
-    headers: { 'content-type': 'application/json', authorization: AUTHORIZATION },
-    requests: [{
-      method: 'POST',
-      setupRequest: (req) => ({ ...req, body: JSON.stringify({ token: tokens[next++ % tokens.length], server: 'files', action: ACTION }) }),
-    }],
+    headers: HEADERS,
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: decisionBody(tokens[next++ % tokens.length]!) }) }],
     ...extra,
   };
 }
 
+/** Hands out consecutive, never reused slices of the token pool. */
+function pool(tokens: string[]): (n: number) => string[] {
+  let used = 0;
+  return (n) => {
+    if (used + n > tokens.length) throw new Error('token pool exhausted');
+    used += n;
+    return tokens.slice(used - n, used);
+  };
+}
+
+const ms = (n: number, width = 9): string => n.toFixed(2).padStart(width);
+const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(1)} %`;
+
 export async function run(): Promise<void> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'RS256', use: 'sig' };
-  const exp = Math.floor(Date.now() / 1000) + 3600;
-  const sign = (i: number) => new SignJWT({ sub: `user-${i}`, aud: RESOURCE, scope: 'mcp:read', exp })
-    .setProtectedHeader({ alg: 'RS256', kid: 'bench', typ: 'JWT' })
-    .setIssuer(ISSUER)
-    .sign(privateKey);
-  const poolSize = MISS_REQUESTS + FIXED_RATE * FIXED_SECONDS + 2 * CONNECTIONS;
-  const tokens = await Promise.all(Array.from({ length: poolSize }, (_, i) => sign(i)));
-  const missThroughputTokens = tokens.slice(0, MISS_REQUESTS + CONNECTIONS);
-  const missFixedTokens = tokens.slice(MISS_REQUESTS + CONNECTIONS);
-  const hitBody = JSON.stringify({ token: await sign(-1), server: 'files', action: ACTION });
+  const issuer = await createBenchIssuer();
+  const fixedCount = FIXED_RATE * FIXED_SECONDS;
+  // Throughput miss run, autocannon's fixed-rate run, paced warm-up (1 s) and paced run.
+  const poolSize = MISS_REQUESTS + CONNECTIONS + fixedCount + FIXED_RATE + fixedCount;
+  process.stderr.write(`signing ${poolSize} distinct RS256 tokens…\n`);
+  const take = pool(await Promise.all(Array.from({ length: poolSize }, (_, i) => issuer.sign(i))));
+  const hitBody = decisionBody(await issuer.sign(-1));
 
-  const { ports, child } = await startTargets(jwk);
+  const script = fileURLToPath(import.meta.url);
+  const { ready: ports, child } = await spawnTarget<Ports>(script, { BENCH_DECISIONS_ROLE: 'target', BENCH_JWK: JSON.stringify(issuer.jwk) }, '{"hello":');
   const base = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
+  const helloUrl = base(ports.hello, '/hello');
+  const bareUrl = base(ports.bare, '/');
+  const decisionsUrl = base(ports.service, '/v1/decisions');
   try {
-    const decisionsUrl = base(ports.service, '/v1/decisions');
-    // Warm-up: JIT, keys, the hit entry.
-    for (const url of [base(ports.hello, '/hello'), base(ports.bare, '/'), decisionsUrl]) await cannon(post(url, hitBody, { duration: 1 }));
+    process.stderr.write('warming up…\n');
+    for (const url of [helloUrl, bareUrl, decisionsUrl]) await cannon(post(url, hitBody, { duration: 1 }));
 
-    const hello = await cannon(post(base(ports.hello, '/hello'), '{"hello":"world"}', { duration: DURATION_S }));
-    const bare = await cannon(post(base(ports.bare, '/'), '{"hello":"world"}', { duration: DURATION_S }));
+    process.stderr.write(`throughput: ${CONNECTIONS} connections × ${DURATION_S}s each…\n`);
+    const hello = await cannon(post(helloUrl, HELLO_BODY, { duration: DURATION_S }));
+    const bare = await cannon(post(bareUrl, HELLO_BODY, { duration: DURATION_S }));
     const hit = await cannon(post(decisionsUrl, hitBody, { duration: DURATION_S }));
-    const miss = await cannon(distinctTokens(decisionsUrl, missThroughputTokens, { amount: MISS_REQUESTS }));
-    const fixed = await cannon(distinctTokens(decisionsUrl, missFixedTokens, { overallRate: FIXED_RATE, amount: FIXED_RATE * FIXED_SECONDS }));
+    const miss = await cannon(distinctTokens(decisionsUrl, take(MISS_REQUESTS + CONNECTIONS), { amount: MISS_REQUESTS }));
 
+    process.stderr.write(`fixed rate: ${FIXED_RATE} req/s × ${FIXED_SECONDS}s each…\n`);
+    const paced = (url: string, body: (i: number) => string): Promise<PacedLoadResult> =>
+      pacedLoad({ url, rate: FIXED_RATE, seconds: FIXED_SECONDS, headers: HEADERS, body });
+    const bareFixed = await paced(bareUrl, () => HELLO_BODY);
+    const helloFixed = await paced(helloUrl, () => HELLO_BODY);
+    const hitFixed = await paced(decisionsUrl, () => hitBody);
+    const warm = take(FIXED_RATE);
+    await pacedLoad({ url: decisionsUrl, rate: FIXED_RATE, seconds: 1, headers: HEADERS, body: (i) => decisionBody(warm[i]!) });
+    const missTokens = take(fixedCount);
+    const missFixed = await paced(decisionsUrl, (i) => decisionBody(missTokens[i]!));
+    const burstFixed = await cannon(distinctTokens(decisionsUrl, take(fixedCount), { overallRate: FIXED_RATE, amount: fixedCount }));
+
+    console.log(`decisions bench: store ${process.env.BENCH_REDIS_URL ? 'redis' : 'memory'}; node ${process.version}`);
+    console.log(`\nthroughput (autocannon, ${CONNECTIONS} connections, ${DURATION_S}s; miss: ${MISS_REQUESTS} requests)`);
+    console.log(`${'case'.padEnd(40)}${'req/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`);
     const rows: Array<[string, Figures]> = [
       ['node:http bare POST', bare],
       ['express hello-world POST', hello],
       ['decision, cache hit', hit],
       ['decision, cache miss (distinct RS256)', miss],
-      [`decision, cache miss @ ${FIXED_RATE} req/s`, fixed],
     ];
-    console.log(`decisions bench: ${CONNECTIONS} connections, ${DURATION_S}s per throughput run, ${MISS_REQUESTS} miss requests; store ${process.env.BENCH_REDIS_URL ? 'redis' : 'memory'}; node ${process.version}`);
-    console.log(`${'case'.padEnd(40)}${'req/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`);
-    for (const [name, f] of rows) {
-      console.log(`${name.padEnd(40)}${f.rps.toFixed(0).padStart(10)}${f.p50.toFixed(2).padStart(9)}${f.p99.toFixed(2).padStart(9)}${String(f.errors).padStart(8)}`);
+    for (const [name, f] of rows) console.log(`${name.padEnd(40)}${f.rps.toFixed(0).padStart(10)}${ms(f.p50)}${ms(f.p99)}${String(f.errors).padStart(8)}`);
+
+    console.log(`\nlatency at ${FIXED_RATE} req/s, paced open loop (${FIXED_SECONDS}s; ms from each request's due time)`);
+    console.log(`${'case'.padEnd(40)}${'req/s'.padStart(10)}${'p50'.padStart(9)}${'p99'.padStart(9)}${'p99.9'.padStart(9)}${'max'.padStart(9)}${'errors'.padStart(8)}${'gen late p99'.padStart(14)}`);
+    const fixedRows: Array<[string, PacedLoadResult]> = [
+      ['node:http bare POST', bareFixed],
+      ['express hello-world POST', helloFixed],
+      ['decision, cache hit', hitFixed],
+      ['decision, cache miss (distinct RS256)', missFixed],
+    ];
+    for (const [name, f] of fixedRows) {
+      console.log(`${name.padEnd(40)}${f.rps.toFixed(0).padStart(10)}${ms(f.p50)}${ms(f.p99)}${ms(f.p999)}${ms(f.max)}${String(f.errors).padStart(8)}${ms(f.lateP99, 14)}`);
     }
-    const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
-    console.log(`cache hit / express:     ${pct(hit.rps, hello.rps)}  (goal ≥ 90 %)`);
-    console.log(`cache hit / node:http:   ${pct(hit.rps, bare.rps)}`);
-    console.log(`cache miss / express:    ${pct(miss.rps, hello.rps)}`);
-    console.log(`cache miss / node:http:  ${pct(miss.rps, bare.rps)}`);
-    console.log(`cache miss p99 @ ${FIXED_RATE} req/s: ${fixed.p99.toFixed(2)} ms  (goal ≤ 5 ms)`);
+    console.log(`${'autocannon overallRate, cache miss'.padEnd(40)}${burstFixed.rps.toFixed(0).padStart(10)}${ms(burstFixed.p50)}${ms(burstFixed.p99)}${'-'.padStart(9)}${'-'.padStart(9)}${String(burstFixed.errors).padStart(8)}`);
+
+    console.log('\nratios');
+    console.log(`cache hit / express throughput:     ${pct(hit.rps, hello.rps)}  (goal ≥ 90 %)`);
+    console.log(`cache hit / node:http throughput:   ${pct(hit.rps, bare.rps)}`);
+    console.log(`cache miss / express throughput:    ${pct(miss.rps, hello.rps)}`);
+    console.log(`cache miss p99 @ ${FIXED_RATE} req/s, paced:   ${missFixed.p99.toFixed(2)} ms  (goal ≤ 5 ms); ${(missFixed.p99 / bareFixed.p99).toFixed(2)}× the bare endpoint's ${bareFixed.p99.toFixed(2)} ms, ${(missFixed.p99 / helloFixed.p99).toFixed(2)}× express's ${helloFixed.p99.toFixed(2)} ms`);
+    console.log(`cache miss p99 @ ${FIXED_RATE} req/s, autocannon overallRate (bursts): ${burstFixed.p99.toFixed(2)} ms`);
   } finally {
     child.kill('SIGTERM');
   }
