@@ -8,7 +8,7 @@ import { checkBody } from './compiler/safety.js';
 import { ErrorList, RegoCompileError, RegoError, type RegoErrorInfo, type RegoLocation } from './errors.js';
 import type { CodegenContext } from './eval/context.js';
 import { compileBody, DONE } from './eval/exprs.js';
-import { EvalState } from './eval/state.js';
+import { EMPTY_FRAME, EvalState, newFrame } from './eval/state.js';
 import { compileTerm } from './eval/terms.js';
 import { newNode, nodeValue, type DataNode, type Get, type Goal } from './eval/tree.js';
 import { resolveLimits, type EvalLimits, type ResolvedLimits } from './limits.js';
@@ -86,9 +86,17 @@ function parseErrors(e: unknown, sources: Map<string, string>): never {
   throw e;
 }
 
+interface CompiledRef {
+  get: Get;
+  nslots: number;
+}
+
 class CompiledPolicy implements Policy {
   private readonly queries = new Map<string, CompiledQuery>();
-  private readonly refs = new Map<string, Get>();
+  private readonly refs = new Map<string, CompiledRef>();
+  /** One state reused by successive queries (its memo arrays especially); a nested query makes its own. */
+  private spare: EvalState | undefined;
+  private spareBusy = false;
   private readonly limits: EvalLimits | undefined;
   private defaultLimits: ResolvedLimits | undefined;
 
@@ -100,9 +108,27 @@ class CompiledPolicy implements Policy {
     this.limits = limits;
   }
 
+  private resolvedLimits(opts: EvalOptions | undefined): ResolvedLimits {
+    return opts?.limits ? resolveLimits(this.limits, opts.limits) : (this.defaultLimits ??= resolveLimits(this.limits));
+  }
+
   private state(opts: EvalOptions | undefined): EvalState {
-    const limits = opts?.limits ? resolveLimits(this.limits, opts.limits) : (this.defaultLimits ??= resolveLimits(this.limits));
-    return new EvalState(this.program.root, opts?.input, limits, opts?.strictBuiltinErrors ?? false, opts?.nowNs, opts?.print);
+    return new EvalState(this.program.root, opts?.input, this.resolvedLimits(opts), opts?.strictBuiltinErrors ?? false, opts?.nowNs, opts?.print);
+  }
+
+  /** The spare state readied for a query, or a fresh one while the spare is in use; pair with release. */
+  private acquire(opts: EvalOptions | undefined): EvalState {
+    if (this.spareBusy) return this.state(opts);
+    this.spareBusy = true;
+    if (!this.spare) return (this.spare = this.state(opts));
+    this.spare.reset(opts?.input, this.resolvedLimits(opts), opts?.strictBuiltinErrors ?? false, opts?.nowNs, opts?.print);
+    return this.spare;
+  }
+
+  private release(s: EvalState): void {
+    if (s !== this.spare) return;
+    s.release();
+    this.spareBusy = false;
   }
 
   private context(): CodegenContext {
@@ -172,7 +198,7 @@ class CompiledPolicy implements Policy {
 
   evalQuery(query: string, opts?: EvalOptions): QueryResult[] {
     const q = this.compileQuery(query);
-    const s = this.state(opts);
+    const s = this.acquire(opts);
     const results: QueryResult[] = [];
     const f: (Value | undefined)[] = new Array(q.nslots);
     try {
@@ -184,13 +210,15 @@ class CompiledPolicy implements Policy {
       });
     } catch (e) {
       throw toRegoError(e);
+    } finally {
+      this.release(s);
     }
     return results;
   }
 
   evalRef(ref: string, opts?: EvalOptions): Value | undefined {
-    let get = this.refs.get(ref);
-    if (!get) {
+    let compiled = this.refs.get(ref);
+    if (!compiled) {
       let term: Term;
       try {
         term = parseTermAst(QUERY_FILE, ref);
@@ -200,16 +228,19 @@ class CompiledPolicy implements Policy {
       if (term.type !== 'ref' && !(term.type === 'var' && (term.name === 'data' || term.name === 'input'))) {
         throw new RegoError('rego_compile_error', `not a reference: ${ref}`);
       }
-      const c = compileTerm(this.context(), term, new Set());
+      const ctx = this.context();
+      const c = compileTerm(ctx, term, new Set());
       if (!c.get) throw new RegoError('rego_compile_error', `reference must be ground: ${ref}`);
-      get = c.get;
-      this.refs.set(ref, get);
+      compiled = { get: c.get, nslots: ctx.nslots };
+      this.refs.set(ref, compiled);
     }
-    const s = this.state(opts);
+    const s = this.acquire(opts);
     try {
-      return get(s, []);
+      return compiled.get(s, newFrame(compiled.nslots));
     } catch (e) {
       throw toRegoError(e);
+    } finally {
+      this.release(s);
     }
   }
 
@@ -255,7 +286,7 @@ export function parseValue(text: string): Value {
   const c = compileTerm(ctx, term, new Set());
   if (ctx.nslots > 0 || !c.get) throw new RegoError('rego_parse_error', 'value must be a constant term');
   const s = new EvalState(ctx.root, undefined, resolveLimits(), false, 0n, undefined);
-  const v = c.get(s, []);
+  const v = c.get(s, EMPTY_FRAME);
   if (v === undefined) throw new RegoError('rego_parse_error', 'value must be a constant term');
   return v;
 }

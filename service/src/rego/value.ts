@@ -39,9 +39,25 @@ function primitiveKey(v: Value): MapKey {
   return mapKey(v);
 }
 
+/** Sets of up to this many scalars keep their elements in a sorted array, without a hash table. */
+const SMALL_SET = 8;
+
+/** Scalars whose equality is `===` and agrees with compareValues (not bigints: 2n**60n !== 2**60; not NaN). */
+function isSmallScalar(v: Value): boolean {
+  return typeof v === 'string' || (typeof v === 'number' && v === v) || typeof v === 'boolean' || v === null;
+}
+
 /** A set of Rego values with value (not identity) semantics. Iteration is in Rego's sort order. */
 export class RegoSet {
-  private readonly items = new Map<MapKey, Value>();
+  /**
+   * A small set of scalars: its elements in order in the first `n` slots (capacity doubles from
+   * two). Most sets a policy builds are such (scopes, roles, denials): a Map costs far more.
+   */
+  private small: Value[] | undefined;
+  private n = 0;
+  /** Every other set: elements by map key (the small array is then undefined). */
+  private items: Map<MapKey, Value> | undefined;
+  /** The elements in order, once asked for; callers share it, so it is never changed after. */
   private sorted: Value[] | undefined;
 
   constructor(values?: Iterable<Value>) {
@@ -49,24 +65,84 @@ export class RegoSet {
   }
 
   get size(): number {
-    return this.items.size;
+    return this.items === undefined ? this.n : this.items.size;
   }
 
   add(v: Value): void {
+    if (this.items === undefined) {
+      if (isSmallScalar(v) && this.addSmall(v)) return;
+      this.toMap();
+    }
     const k = primitiveKey(v);
-    if (!this.items.has(k)) {
-      this.items.set(k, v);
+    if (!this.items!.has(k)) {
+      this.items!.set(k, v);
       this.sorted = undefined;
     }
   }
 
+  /** Inserts in order; false when the set must become a Map first (it is full). */
+  private addSmall(v: Value): boolean {
+    const xs = this.small;
+    const n = this.n;
+    if (xs === undefined) {
+      const first: Value[] = new Array(2);
+      first[0] = v;
+      this.small = first;
+      this.n = 1;
+      this.sorted = undefined;
+      return true;
+    }
+    let i = 0;
+    for (; i < n; i++) {
+      const c = compareValues(xs[i], v);
+      if (c === 0) return true;
+      if (c > 0) break;
+    }
+    if (n === SMALL_SET) return false;
+    // A full array, or one handed out by values(), is copied (and grown) rather than changed.
+    let target = xs;
+    if (n === xs.length || xs === this.sorted) {
+      target = new Array(Math.max(2, n * 2));
+      for (let j = 0; j < i; j++) target[j] = xs[j];
+    }
+    for (let j = n; j > i; j--) target[j] = xs[j - 1];
+    target[i] = v;
+    this.small = target;
+    this.n = n + 1;
+    this.sorted = undefined;
+    return true;
+  }
+
+  private toMap(): void {
+    const items = new Map<MapKey, Value>();
+    for (let i = 0; i < this.n; i++) items.set(primitiveKey(this.small![i]), this.small![i]);
+    this.items = items;
+    this.small = undefined;
+    this.n = 0;
+  }
+
   has(v: Value): boolean {
-    return this.items.has(primitiveKey(v));
+    if (this.items !== undefined) return this.items.has(primitiveKey(v));
+    const xs = this.small;
+    if (xs === undefined || !isSmallScalar(v)) return false;
+    for (let i = 0; i < this.n; i++) if (xs[i] === v) return true;
+    return false;
   }
 
   /** Elements in Rego's total order (how OPA iterates and serializes sets). */
   values(): Value[] {
-    if (!this.sorted) this.sorted = [...this.items.values()].sort(compareValues);
+    if (this.sorted) return this.sorted;
+    if (this.items === undefined) {
+      const xs = this.small;
+      if (xs === undefined) return (this.sorted = []);
+      // Already in order: drop the spare capacity in place and share the array.
+      xs.length = this.n;
+      return (this.sorted = xs);
+    }
+    const out: Value[] = new Array(this.items.size);
+    let i = 0;
+    for (const v of this.items.values()) out[i++] = v;
+    this.sorted = sortValues(out);
     return this.sorted;
   }
 
@@ -201,12 +277,38 @@ export function objectGet(o: PlainObject | RegoObject, k: Value): Value | undefi
   return Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
 }
 
+/** Arrays up to this long are sorted by insertion: Array.prototype.sort copies its input first. */
+const INSERTION_SORT_MAX = 16;
+
+/** Sorts `xs` in place (stably, as sort() does) and returns it. */
+function sortInPlace<T>(xs: T[], cmp: (a: T, b: T) => number): T[] {
+  if (xs.length > INSERTION_SORT_MAX) return xs.sort(cmp);
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i];
+    let j = i - 1;
+    for (; j >= 0 && cmp(xs[j], x) > 0; j--) xs[j + 1] = xs[j];
+    xs[j + 1] = x;
+  }
+  return xs;
+}
+
+/** Sorts values in place in Rego's total order; returns `xs`. */
+export function sortValues(xs: Value[]): Value[] {
+  return sortInPlace(xs, compareValues);
+}
+
+/** Keys of a plain object in Rego's key order (a fresh array the caller may keep). */
+export function sortedKeys(o: PlainObject): string[] {
+  return sortInPlace(Object.keys(o), compareStrings);
+}
+
 /** Entries in Rego's key order (how OPA iterates objects). */
 export function objectEntries(o: PlainObject | RegoObject): [Value, Value][] {
   if (o instanceof RegoObject) return o.entries();
-  return Object.keys(o)
-    .sort(compareStrings)
-    .map((k) => [k, o[k]] as [Value, Value]);
+  const keys = sortedKeys(o);
+  const out: [Value, Value][] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) out[i] = [keys[i], o[keys[i]]];
+  return out;
 }
 
 /** Builds an object value from entries, choosing the plain representation when every key is a string. */
@@ -396,10 +498,26 @@ export function canonicalJson(v: Value): string {
 /** Converts a value to plain JSON data: sets become sorted arrays, non-string keys their JSON text. */
 export function toJson(v: Value): unknown {
   if (v === null || typeof v !== 'object') return typeof v === 'bigint' ? Number(v) : v;
-  if (Array.isArray(v)) return v.map(toJson);
-  if (v instanceof RegoSet) return v.values().map(toJson);
+  if (Array.isArray(v)) return arrayToJson(v);
+  if (v instanceof RegoSet) return arrayToJson(v.values());
   if (v instanceof RegoDecimal) return v.toNumber();
   const out: Record<string, unknown> = {};
-  for (const [k, x] of objectEntries(v)) out[typeof k === 'string' ? k : JSON.stringify(toJson(k))] = toJson(x);
+  if (v instanceof RegoObject) {
+    for (const [k, x] of v.entries()) setJsonMember(out, typeof k === 'string' ? k : JSON.stringify(toJson(k)), toJson(x));
+    return out;
+  }
+  for (const k of sortedKeys(v)) setJsonMember(out, k, toJson(v[k]));
   return out;
+}
+
+function arrayToJson(xs: Value[]): unknown[] {
+  const out: unknown[] = new Array(xs.length);
+  for (let i = 0; i < xs.length; i++) out[i] = toJson(xs[i]);
+  return out;
+}
+
+/** An assignment to "__proto__" would set the prototype instead of adding the member. */
+function setJsonMember(out: Record<string, unknown>, k: string, x: unknown): void {
+  if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+  else out[k] = x;
 }

@@ -1,5 +1,5 @@
 // Builtins of the "aggregates" category: count, sum, product, max, min and sort.
-import { compareValues, isArray, isNumber, isObject, isSet, objectSize, typeName, type RegoNumber, type Value } from '../value.js';
+import { compareValues, isArray, sortValues, isNumber, isObject, isSet, objectSize, typeName, type RegoNumber, type Value } from '../value.js';
 import { addNumbers, mulNumbers } from './arithmetic.js';
 import { BuiltinError, operandError, type BuiltinDecl, type TypeSpec } from './types.js';
 
@@ -61,5 +61,5 @@ export const aggregatesBuiltins: readonly BuiltinDecl[] = [
   { name: 'product', args: [NUMBERS], result: 'number', impl: ([v]) => fold('product', v, 1, mulNumbers) },
   { name: 'max', args: [COLLECTION], result: 'any', impl: ([v]) => extreme('max', v, 1) },
   { name: 'min', args: [COLLECTION], result: 'any', impl: ([v]) => extreme('min', v, -1) },
-  { name: 'sort', args: [COLLECTION], result: { array: 'any' }, impl: ([v]) => [...elements('sort', v)].sort(compareValues) },
+  { name: 'sort', args: [COLLECTION], result: { array: 'any' }, impl: ([v]) => sortValues(elements('sort', v).slice()) },
 ];

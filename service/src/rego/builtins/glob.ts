@@ -197,15 +197,22 @@ function compileGlob(pattern: string, seps: string[]): RE2JS {
   return c;
 }
 
+/** One code point (a lone surrogate counts as one, as Array.from sees it). */
+function isRune(x: string): boolean {
+  return x.length === 1 || (x.length === 2 && (x.codePointAt(0) as number) > 0xffff);
+}
+
+const DEFAULT_DELIMITERS = ['.'];
+
+/** The separators; the operand itself once checked (values are never mutated), not a copy per call. */
 function delimiters(v: Value): string[] {
   if (v === null) return [];
   if (!isArray(v)) throw operandError(NAME, 2, 'one of {array, null}', v);
-  const out = v.map((x) => {
+  for (const x of v) {
     if (typeof x !== 'string') throw elementError(NAME, 2, v, x, 'string');
-    if (Array.from(x).length !== 1) throw elementError(NAME, 2, v, x, 'rune');
-    return x;
-  });
-  return out.length === 0 ? ['.'] : out;
+    if (!isRune(x)) throw elementError(NAME, 2, v, x, 'rune');
+  }
+  return v.length === 0 ? DEFAULT_DELIMITERS : (v as string[]);
 }
 
 function globMatch(args: Value[]): Value {

@@ -4,9 +4,15 @@ import type { BuiltinDecl } from './types.js';
 
 /** `x in coll`: membership among a collection's values (exported for the evaluator's operator fast path). */
 export function member(x: Value, coll: Value): boolean {
-  if (Array.isArray(coll)) return coll.some((e) => valuesEqual(e, x));
+  // Loops rather than some(): no closure per membership test, the commonest expression.
+  if (Array.isArray(coll)) {
+    for (let i = 0; i < coll.length; i++) if (valuesEqual(coll[i], x)) return true;
+    return false;
+  }
   if (coll instanceof RegoSet) return coll.has(x);
-  if (isObject(coll)) return objectEntries(coll).some(([, v]) => valuesEqual(v, x));
+  if (isObject(coll)) {
+    for (const [, v] of objectEntries(coll)) if (valuesEqual(v, x)) return true;
+  }
   return false;
 }
 

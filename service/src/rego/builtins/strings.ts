@@ -14,12 +14,14 @@ const B: TypeSpec = 'boolean';
 const STRINGS: TypeSpec = { oneOf: ['string', { set: 'string' }, { array: 'string' }] };
 
 function strFn(name: string, args: number, fn: (...xs: string[]) => Value, result: TypeSpec): BuiltinDecl {
-  return {
-    name,
-    args: Array.from({ length: args }, () => S),
-    result,
-    impl: (xs) => fn(...xs.map((x, i) => stringOperand(name, x, i + 1))),
-  };
+  return { name, args: Array.from({ length: args }, () => S), result, impl: stringsImpl(name, args, fn) };
+}
+
+/** Checks the string operands and calls fn; unrolled for one and two (no mapped copy or spread per call). */
+function stringsImpl(name: string, args: number, fn: (...xs: string[]) => Value): BuiltinDecl['impl'] {
+  if (args === 1) return (xs) => fn(stringOperand(name, xs[0], 1));
+  if (args === 2) return (xs) => fn(stringOperand(name, xs[0], 1), stringOperand(name, xs[1], 2));
+  return (xs) => fn(...xs.map((x, i) => stringOperand(name, x, i + 1)));
 }
 
 /** The strings of operand `v`: one string, or an array or set of strings. */

@@ -59,6 +59,7 @@ function compileClause(shared: CodegenShared, clause: Clause, suffix: Term[]): C
     constant: isConstant(valueTerm),
     suffix: suffixTerms,
     loc: clause.loc,
+    spare: undefined,
   };
 }
 

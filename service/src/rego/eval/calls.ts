@@ -8,7 +8,7 @@ import { RegoSet, canonicalJson, compareValues, isObject, objectEntries, valuesE
 import { type CodegenContext, findNode } from './context.js';
 import { Memo, type EvalState, type Mock } from './state.js';
 import { compilePattern, compileTerm, fromGet, genAll } from './terms.js';
-import { callFunction, type CTerm, type DataNode, type Goal } from './tree.js';
+import { callFunction, callFunction1, type CTerm, type DataNode, type Goal } from './tree.js';
 
 export type Callee = { kind: 'builtin'; name: string; decl: BuiltinDecl } | { kind: 'func'; name: string; node: DataNode } | { kind: 'unknown'; name: string };
 
@@ -201,6 +201,16 @@ export function compileCall(ctx: CodegenContext, t: Extract<Term, { type: 'call'
           return false;
         }),
     };
+  }
+  if (callee.kind === 'func' && args.length === 1 && args[0].get) {
+    const g0 = args[0].get;
+    const node = callee.node;
+    const loc = t.loc;
+    return fromGet((s, f) => {
+      const a = g0(s, f);
+      if (a === undefined) return undefined;
+      return s.mocks === undefined ? callFunction1(s, node, a, loc) : invoke(s, [a]);
+    });
   }
   return genAll(args, (vals, s) => invoke(s, vals));
 }

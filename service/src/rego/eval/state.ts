@@ -16,46 +16,175 @@ export type VK = (v: Value) => boolean;
 /** Marker for a memoized undefined document. */
 export const UNDEF: unique symbol = Symbol('undefined');
 
-/** Results of one function for scalar arguments (see callFunction). */
-export type CallMemo = Map<unknown, Value | typeof UNDEF>;
+/** Linear search up to this many results per function; beyond it a Map takes over. */
+const SMALL_CALL_MEMO = 16;
+
+/**
+ * Results of one function for scalar arguments (see callFunction). Keys compare with `===`, as
+ * SameValueZero would for these keys. Functions see few distinct arguments per query: a flat
+ * key/value array is cheaper to create and search than a Map.
+ */
+export class CallMemo {
+  private n = 0;
+  private readonly kv: unknown[] = [];
+  private map: Map<unknown, Value | typeof UNDEF> | undefined;
+
+  get(key: unknown): Value | typeof UNDEF | undefined {
+    if (this.map !== undefined) return this.map.get(key);
+    const kv = this.kv;
+    for (let i = 0; i < this.n; i += 2) if (kv[i] === key) return kv[i + 1] as Value | typeof UNDEF;
+    return undefined;
+  }
+
+  set(key: unknown, v: Value | typeof UNDEF): void {
+    if (this.map !== undefined) {
+      this.map.set(key, v);
+      return;
+    }
+    if (this.n === 2 * SMALL_CALL_MEMO) {
+      this.map = new Map();
+      for (let i = 0; i < this.n; i += 2) this.map.set(this.kv[i], this.kv[i + 1] as Value | typeof UNDEF);
+      this.map.set(key, v);
+      return;
+    }
+    this.kv[this.n++] = key;
+    this.kv[this.n++] = v;
+  }
+
+  clear(): void {
+    this.kv.fill(undefined, 0, this.n);
+    this.n = 0;
+    this.map = undefined;
+  }
+}
 
 /** Memoized documents and function results, by node id (an array index is cheaper than a hash lookup). */
 export class Memo {
-  readonly docs: (Value | typeof UNDEF | undefined)[] = [];
-  readonly calls: (CallMemo | undefined)[] = [];
+  readonly docs: (Value | typeof UNDEF | undefined)[];
+  private readonly calls: (CallMemo | undefined)[] = [];
+  /** Ids with a document memoized, and every function memo made: clearing costs what queries touched. */
+  private readonly written: number[] = [];
+  private nWritten = 0;
+  private readonly callMemos: CallMemo[] = [];
+
+  /** `nodes`: how many node ids the tree hands out (the docs array is sized once, not grown). */
+  constructor(nodes = 0) {
+    this.docs = new Array<Value | typeof UNDEF | undefined>(nodes).fill(undefined);
+  }
+
+  setDoc(id: number, v: Value | typeof UNDEF): void {
+    if (this.docs[id] === undefined) this.written[this.nWritten++] = id;
+    this.docs[id] = v;
+  }
+
+  /** The memo of function results for node `id`, created on first use. */
+  callsOf(id: number): CallMemo {
+    let calls = this.calls[id];
+    if (calls === undefined) {
+      calls = new CallMemo();
+      this.calls[id] = calls;
+      this.callMemos.push(calls);
+    }
+    return calls;
+  }
+
+  /** Forgets every result (keeps the arrays, so a reused state allocates none). */
+  clear(): void {
+    for (let i = 0; i < this.nWritten; i++) this.docs[this.written[i]] = undefined;
+    this.nWritten = 0;
+    for (const c of this.callMemos) c.clear();
+  }
+}
+
+/** The frame of a clause without variables: nothing ever writes to it, so one serves all. */
+export const EMPTY_FRAME: Frame = [];
+
+/** A fresh frame of `n` slots (the shared empty one when there are none). */
+export function newFrame(n: number): Frame {
+  return n === 0 ? EMPTY_FRAME : new Array<Value | undefined>(n);
 }
 
 export class EvalState implements BuiltinContext {
   input: Value | undefined;
   root: DataNode;
   /** Memoized rule and document values, replaced while a `with` is active. */
-  memo = new Memo();
+  memo: Memo;
   mocks: Map<string, Mock> | undefined;
   steps = 0;
   /** Where the clause being run delivers its solutions (see runChain). */
   sink: ClauseSink | undefined;
   sinkClause: CompiledClause | undefined;
   produced = false;
+  /** What the sinks of the rule or function being evaluated accumulate (see evalComplete). */
+  acc: Value | undefined;
+  accNode: DataNode | undefined;
   depth = 0;
-  readonly deadline: number;
+  deadline: number;
   /** Ids for the nodes of `with data` overlays: after the compiled tree's, fresh per query. */
   readonly overlayIds: NodeIds;
+  limits: ResolvedLimits;
+  strict: boolean;
+  /** The memo of the base tree, kept for reuse by the next query (see reset). */
+  readonly #baseMemo: Memo;
   #cache: Map<string, unknown> | undefined;
   #nowNs: bigint | undefined;
+  #printSink: ((line: string) => void) | undefined;
 
   constructor(
     readonly baseRoot: DataNode,
     input: Value | undefined,
-    readonly limits: ResolvedLimits,
-    readonly strict: boolean,
+    limits: ResolvedLimits,
+    strict: boolean,
     nowNs: bigint | undefined,
-    private readonly printSink: ((line: string) => void) | undefined,
+    printSink: ((line: string) => void) | undefined,
   ) {
     this.root = baseRoot;
     this.overlayIds = { next: baseRoot.ids.next };
     this.input = input;
+    this.limits = limits;
+    this.strict = strict;
     this.deadline = limits.timeoutMs > 0 ? Date.now() + limits.timeoutMs : 0;
     this.#nowNs = nowNs;
+    this.#printSink = printSink;
+    this.#baseMemo = new Memo(baseRoot.ids.next);
+    this.memo = this.#baseMemo;
+  }
+
+  /** Readies a finished state for another query, as the constructor would have left it. */
+  reset(input: Value | undefined, limits: ResolvedLimits, strict: boolean, nowNs: bigint | undefined, printSink: ((line: string) => void) | undefined): void {
+    this.input = input;
+    this.root = this.baseRoot;
+    this.memo = this.#baseMemo;
+    this.mocks = undefined;
+    this.steps = 0;
+    this.sink = undefined;
+    this.sinkClause = undefined;
+    this.produced = false;
+    this.acc = undefined;
+    this.accNode = undefined;
+    this.depth = 0;
+    this.overlayIds.next = this.baseRoot.ids.next;
+    this.limits = limits;
+    this.strict = strict;
+    this.deadline = limits.timeoutMs > 0 ? Date.now() + limits.timeoutMs : 0;
+    this.#cache = undefined;
+    this.#nowNs = nowNs;
+    this.#printSink = printSink;
+  }
+
+  /** Drops everything the finished query referenced (input, memoized values), keeping the arrays. */
+  release(): void {
+    this.input = undefined;
+    this.root = this.baseRoot;
+    this.memo = this.#baseMemo;
+    this.#baseMemo.clear();
+    this.mocks = undefined;
+    this.sink = undefined;
+    this.sinkClause = undefined;
+    this.acc = undefined;
+    this.accNode = undefined;
+    this.#cache = undefined;
+    this.#printSink = undefined;
   }
 
   /** Per-query cache of builtins, created on first use. */
@@ -71,7 +200,7 @@ export class EvalState implements BuiltinContext {
   }
 
   print(line: string): void {
-    this.printSink?.(line);
+    this.#printSink?.(line);
   }
 
   /** Counts one evaluation step; throws when the budget or the time is spent. */

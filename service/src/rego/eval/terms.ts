@@ -10,6 +10,9 @@ import type { EvalState, Frame, K, VK } from './state.js';
 import { lookupPath, nodeValue, type CTerm, type DataNode, type Gen, type Get, type Goal } from './tree.js';
 import { enumerate, keyOf, lookup, lookupString } from './values.js';
 
+/** The continuation of a body whose final goal never calls it. */
+const STOP: K = () => true;
+
 /** A pattern matcher: matches v, then runs its statically chained next goal. */
 export type Matcher = (s: EvalState, f: Frame, k: K, v: Value) => boolean;
 
@@ -41,8 +44,11 @@ function stringKeyedObject(parts: CTerm[]): CTerm | undefined {
     keys.push(k);
     gets.push(g);
   }
+  // Object.create(null) makes a dictionary-mode object; a literal keeps a fast shape shared by every
+  // evaluation. Only "__proto__" must not be assigned on one.
+  const create: () => PlainObject = keys.includes('__proto__') ? () => Object.create(null) as PlainObject : () => ({});
   return fromGet((s, f) => {
-    const o: PlainObject = Object.create(null);
+    const o = create();
     for (let i = 0; i < keys.length; i++) {
       const v = gets[i](s, f);
       if (v === undefined) return undefined;
@@ -391,76 +397,64 @@ export function compileTerm(ctx: CodegenContext, t: Term, B: Set<string>): CTerm
   }
 }
 
+/**
+ * Array and set comprehensions collect into `s.acc` from their body's final goal, so an evaluation
+ * allocates the collection only (no continuation closure). Whatever the body evaluates in between
+ * restores `s.acc` before the next element arrives.
+ */
+function compileCollection(ctx: CodegenContext, t: Extract<Term, { type: 'arraycomp' | 'setcomp' }>, B: Set<string>): CTerm {
+  // The head compiles after the body (it sees the body's bindings); the final goal reads it here.
+  const compiled: { head?: CTerm } = {};
+  const isSet = t.type === 'setcomp';
+  const add = isSet ? (s: EvalState, v: Value): void => (s.acc as RegoSet).add(v) : (s: EvalState, v: Value): void => void (s.acc as Value[]).push(v);
+  const collect: Goal = (s, f) => {
+    const head = compiled.head!;
+    const get = head.get;
+    if (get) {
+      const v = get(s, f);
+      if (v !== undefined) add(s, v);
+    } else {
+      head.gen(s, f, (v) => {
+        add(s, v);
+        return false;
+      });
+    }
+    return false;
+  };
+  const { goal, bound } = compileBody(ctx, t.body, new Set(B), collect);
+  compiled.head = compileTerm(ctx, t.term, new Set(bound));
+  return fromGet((s, f) => {
+    const outer = s.acc;
+    const out: Value = isSet ? new RegoSet() : [];
+    s.acc = out;
+    goal(s, f, STOP);
+    s.acc = outer;
+    return out;
+  });
+}
+
 function compileComprehension(ctx: CodegenContext, t: Extract<Term, { type: 'arraycomp' | 'setcomp' | 'objectcomp' }>, B: Set<string>): CTerm {
+  if (t.type !== 'objectcomp') return compileCollection(ctx, t, B);
   const inner = new Set(B);
   const { goal, bound } = compileBody(ctx, t.body, inner, DONE);
-  if (t.type === 'objectcomp') {
-    const key = compileTerm(ctx, t.key, new Set(bound));
-    const value = compileTerm(ctx, t.value, new Set(bound));
-    return fromGet((s, f) => {
-      const entries = new Map<string, [Value, Value]>();
-      let conflict = false;
-      goal(s, f, () =>
-        key.gen(s, f, (kv) =>
-          value.gen(s, f, (vv) => {
-            const id = keyOf(kv);
-            const prev = entries.get(id);
-            if (prev && !valuesEqual(prev[1], vv)) conflict = true;
-            entries.set(id, [kv, vv]);
-            return false;
-          }),
-        ),
-      );
-      if (conflict) throwConflict(t.loc);
-      return makeObject(entries.values());
-    });
-  }
-  const head = compileTerm(ctx, t.term, new Set(bound));
-  if (t.type === 'arraycomp' && head.get) {
-    const headGet = head.get;
-    return fromGet((s, f) => {
-      const out: Value[] = [];
-      goal(s, f, () => {
-        const v = headGet(s, f);
-        if (v !== undefined) out.push(v);
-        return false;
-      });
-      return out;
-    });
-  }
-  if (t.type === 'arraycomp') {
-    return fromGet((s, f) => {
-      const out: Value[] = [];
-      goal(s, f, () =>
-        head.gen(s, f, (v) => {
-          out.push(v);
+  const key = compileTerm(ctx, t.key, new Set(bound));
+  const value = compileTerm(ctx, t.value, new Set(bound));
+  return fromGet((s, f) => {
+    const entries = new Map<string, [Value, Value]>();
+    let conflict = false;
+    goal(s, f, () =>
+      key.gen(s, f, (kv) =>
+        value.gen(s, f, (vv) => {
+          const id = keyOf(kv);
+          const prev = entries.get(id);
+          if (prev && !valuesEqual(prev[1], vv)) conflict = true;
+          entries.set(id, [kv, vv]);
           return false;
         }),
-      );
-      return out;
-    });
-  }
-  const headGet = head.get;
-  if (headGet) {
-    return fromGet((s, f) => {
-      const out = new RegoSet();
-      goal(s, f, () => {
-        const v = headGet(s, f);
-        if (v !== undefined) out.add(v);
-        return false;
-      });
-      return out;
-    });
-  }
-  return fromGet((s, f) => {
-    const out = new RegoSet();
-    goal(s, f, () =>
-      head.gen(s, f, (v) => {
-        out.add(v);
-        return false;
-      }),
+      ),
     );
-    return out;
+    if (conflict) throwConflict(t.loc);
+    return makeObject(entries.values());
   });
 }
 

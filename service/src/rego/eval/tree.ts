@@ -1,7 +1,7 @@
 // The data tree: base documents and compiled rules by path, and the evaluation of rules and functions.
 import { RegoError, type RegoLocation } from '../errors.js';
 import { RegoSet, isPlainObject, objectEntries, valuesEqual, type Value } from '../value.js';
-import { UNDEF, type EvalState, type Frame, type K } from './state.js';
+import { EMPTY_FRAME, UNDEF, newFrame, type EvalState, type Frame, type K } from './state.js';
 import { ObjectBuilder, keyOf, lookup } from './values.js';
 
 /** A compiled goal: runs, and on success calls the statically chained next goal and finally k. */
@@ -26,6 +26,11 @@ export interface CompiledClause {
   constant: boolean;
   suffix: CTerm[];
   loc: RegoLocation;
+  /**
+   * A cleared frame left by the last run, for the next one. A run takes it (a nested run of the
+   * same clause, should one happen, finds none and allocates); a run that throws keeps it.
+   */
+  spare: Frame | undefined;
 }
 
 export interface CompiledRule {
@@ -83,7 +88,7 @@ export function newNode(name: string, path: Value[], base: Value | undefined, id
 function candidates(s: EvalState, node: DataNode): CompiledRule[] {
   const idx = node.index;
   if (!idx) return node.rules;
-  const v = idx.ref(s, []);
+  const v = idx.ref(s, EMPTY_FRAME);
   if (v === undefined) return idx.rest;
   return idx.byKey.get(keyOf(v)) ?? idx.rest;
 }
@@ -96,8 +101,11 @@ function functionConflict(node: DataNode): string {
   return `functions must not produce multiple outputs for same inputs: function ${node.name} produced conflicting values for the same inputs`;
 }
 
-/** What runChain does with each solution of a clause body. */
-export type ClauseSink = (c: CompiledClause, f: Frame) => boolean;
+/**
+ * What runChain does with each solution of a clause body. Sinks are module constants: what they
+ * accumulate lives in the state (`acc`, `accNode`), so evaluating a rule allocates no closure.
+ */
+export type ClauseSink = (s: EvalState, c: CompiledClause, f: Frame) => boolean;
 
 const UNUSED_K: K = () => true;
 
@@ -107,8 +115,16 @@ const UNUSED_K: K = () => true;
  */
 export const CLAUSE_END: Goal = (s, f) => {
   s.produced = true;
-  return s.sink!(s.sinkClause!, f);
+  return s.sink!(s, s.sinkClause!, f);
 };
+
+/** A clean frame for a run of `c`: its spare one when free (frames never outlive their run). */
+function takeFrame(c: CompiledClause): Frame {
+  const f = c.spare;
+  if (f === undefined) return newFrame(c.nslots);
+  c.spare = undefined;
+  return f;
+}
 
 /** Runs one rule's clause chain (main body, then else clauses until one succeeds). */
 function runChain(s: EvalState, rule: CompiledRule, args: Value[] | undefined, onValue: ClauseSink): void {
@@ -116,11 +132,18 @@ function runChain(s: EvalState, rule: CompiledRule, args: Value[] | undefined, o
   const sinkClause = s.sinkClause;
   const produced = s.produced;
   s.sink = onValue;
-  for (const c of rule.clauses) {
+  const clauses = rule.clauses;
+  for (let i = 0; i < clauses.length; i++) {
+    const c = clauses[i];
     s.sinkClause = c;
     s.produced = false;
-    if (args === undefined) c.body(s, new Array(c.nslots), UNUSED_K);
-    else c.run(s, new Array(c.nslots), args, UNUSED_K);
+    const f = takeFrame(c);
+    if (args === undefined) c.body(s, f, UNUSED_K);
+    else c.run(s, f, args, UNUSED_K);
+    if (f !== EMPTY_FRAME) {
+      f.fill(undefined);
+      c.spare = f;
+    }
     if (s.produced) break;
   }
   s.sink = sink;
@@ -136,24 +159,36 @@ function merge(result: Value | undefined, v: Value | undefined, node: DataNode, 
   return result;
 }
 
-function evalComplete(s: EvalState, node: DataNode): Value | undefined {
-  let result: Value | undefined;
-  for (const rule of candidates(s, node)) {
-    runChain(s, rule, undefined, (c, f) => {
-      const get = c.value!.get;
-      if (get) result = merge(result, get(s, f), node, c, completeConflict);
-      else {
-        c.value!.gen(s, f, (v) => {
-          result = merge(result, v, node, c, completeConflict);
-          return false;
-        });
-      }
-      return c.constant;
+/** Merges each value of a clause into `s.acc`; enough after one solution when the value is constant. */
+const COMPLETE_SINK: ClauseSink = (s, c, f) => {
+  const get = c.value!.get;
+  if (get) {
+    // The value first: it may evaluate other rules, which use (and restore) s.acc themselves.
+    const v = get(s, f);
+    s.acc = merge(s.acc, v, s.accNode!, c, completeConflict);
+  } else {
+    c.value!.gen(s, f, (v) => {
+      s.acc = merge(s.acc, v, s.accNode!, c, completeConflict);
+      return false;
     });
   }
+  return c.constant;
+};
+
+function evalComplete(s: EvalState, node: DataNode): Value | undefined {
+  const outerAcc = s.acc;
+  const outerNode = s.accNode;
+  s.acc = undefined;
+  s.accNode = node;
+  const rules = candidates(s, node);
+  for (let i = 0; i < rules.length; i++) runChain(s, rules[i], undefined, COMPLETE_SINK);
+  let result: Value | undefined = s.acc;
+  s.acc = outerAcc;
+  s.accNode = outerNode;
   if (result === undefined && node.defaultRule) {
     const c = node.defaultRule.clauses[0];
-    result = c.value!.get ? c.value!.get(s, []) : firstValue(s, [], c.value!);
+    const f = newFrame(c.nslots);
+    result = c.value!.get ? c.value!.get(s, f) : firstValue(s, f, c.value!);
   }
   return result;
 }
@@ -167,23 +202,29 @@ function firstValue(s: EvalState, f: Frame, t: { gen: (s: EvalState, f: Frame, k
   return out;
 }
 
-function evalMulti(s: EvalState, node: DataNode): Value {
-  const set = new RegoSet();
-  for (const rule of candidates(s, node)) {
-    runChain(s, rule, undefined, (c, f) => {
-      const get = c.value!.get;
-      if (get) {
-        const v = get(s, f);
-        if (v !== undefined) set.add(v);
-      } else {
-        c.value!.gen(s, f, (v) => {
-          set.add(v);
-          return false;
-        });
-      }
+/** Adds each value of a clause to the set in `s.acc`. */
+const MULTI_SINK: ClauseSink = (s, c, f) => {
+  const get = c.value!.get;
+  if (get) {
+    const v = get(s, f);
+    if (v !== undefined) (s.acc as RegoSet).add(v);
+  } else {
+    const set = s.acc as RegoSet;
+    c.value!.gen(s, f, (v) => {
+      set.add(v);
       return false;
     });
   }
+  return false;
+};
+
+function evalMulti(s: EvalState, node: DataNode): Value {
+  const outerAcc = s.acc;
+  const set = new RegoSet();
+  s.acc = set;
+  const rules = candidates(s, node);
+  for (let i = 0; i < rules.length; i++) runChain(s, rules[i], undefined, MULTI_SINK);
+  s.acc = outerAcc;
   return set;
 }
 
@@ -205,7 +246,7 @@ function evalObject(s: EvalState, node: DataNode): Value {
   const conflict = `object keys must be unique: rule ${node.name} produced conflicting values`;
   for (const rule of candidates(s, node)) {
     const multi = rule.kind === 'multi';
-    runChain(s, rule, undefined, (c, f) => {
+    runChain(s, rule, undefined, (_s, c, f) => {
       putSuffixes(s, f, c, b, [], 0, multi, conflict);
       return false;
     });
@@ -262,7 +303,7 @@ export function nodeValue(s: EvalState, node: DataNode): Value | undefined {
   } finally {
     s.leave();
   }
-  s.memo.docs[node.id] = v === undefined ? UNDEF : v;
+  s.memo.setDoc(node.id, v === undefined ? UNDEF : v);
   return v;
 }
 
@@ -289,11 +330,7 @@ export function callFunction(s: EvalState, node: DataNode, args: Value[], loc: R
   if (!node.memoizable) return evalFunction(s, node, args, loc);
   const key = scalarArgsKey(args);
   if (key === undefined) return evalFunction(s, node, args, loc);
-  let calls = s.memo.calls[node.id];
-  if (calls === undefined) {
-    calls = new Map();
-    s.memo.calls[node.id] = calls;
-  }
+  const calls = s.memo.callsOf(node.id);
   const hit = calls.get(key);
   if (hit !== undefined) return hit === UNDEF ? undefined : hit;
   const v = evalFunction(s, node, args, loc);
@@ -301,30 +338,53 @@ export function callFunction(s: EvalState, node: DataNode, args: Value[], loc: R
   return v;
 }
 
+/** Merges each value of a function definition into `s.acc`; every solution is checked for conflicts. */
+const FUNCTION_SINK: ClauseSink = (s, c, f) => {
+  const get = c.value!.get;
+  if (get) {
+    const v = get(s, f);
+    s.acc = merge(s.acc, v, s.accNode!, c, functionConflict);
+  } else {
+    c.value!.gen(s, f, (v) => {
+      s.acc = merge(s.acc, v, s.accNode!, c, functionConflict);
+      return false;
+    });
+  }
+  return false;
+};
+
+/** The default function's value: its first solution. */
+const FUNCTION_DEFAULT_SINK: ClauseSink = (s, c, f) => {
+  s.acc = c.value!.get ? c.value!.get(s, f) : firstValue(s, f, c.value!);
+  return true;
+};
+
+/** callFunction of one argument: a memo hit needs no argument array. */
+export function callFunction1(s: EvalState, node: DataNode, a: Value, loc: RegoLocation): Value | undefined {
+  if (!node.memoizable || (a !== null && typeof a === 'object')) return evalFunction(s, node, [a], loc);
+  const calls = s.memo.callsOf(node.id);
+  const hit = calls.get(a);
+  if (hit !== undefined) return hit === UNDEF ? undefined : hit;
+  const v = evalFunction(s, node, [a], loc);
+  calls.set(a, v === undefined ? UNDEF : v);
+  return v;
+}
+
 function evalFunction(s: EvalState, node: DataNode, args: Value[], loc: RegoLocation): Value | undefined {
   s.enter(loc);
+  const outerAcc = s.acc;
+  const outerNode = s.accNode;
   let result: Value | undefined;
   try {
-    for (const rule of node.rules) {
-      runChain(s, rule, args, (c, f) => {
-        const get = c.value!.get;
-        if (get) result = merge(result, get(s, f), node, c, functionConflict);
-        else {
-          c.value!.gen(s, f, (v) => {
-            result = merge(result, v, node, c, functionConflict);
-            return false;
-          });
-        }
-        return false;
-      });
-    }
-    if (result === undefined && node.defaultRule) {
-      runChain(s, node.defaultRule, args, (c, f) => {
-        result = c.value!.get ? c.value!.get(s, f) : firstValue(s, f, c.value!);
-        return true;
-      });
-    }
+    s.acc = undefined;
+    s.accNode = node;
+    const rules = node.rules;
+    for (let i = 0; i < rules.length; i++) runChain(s, rules[i], args, FUNCTION_SINK);
+    if (s.acc === undefined && node.defaultRule) runChain(s, node.defaultRule, args, FUNCTION_DEFAULT_SINK);
+    result = s.acc;
   } finally {
+    s.acc = outerAcc;
+    s.accNode = outerNode;
     s.leave();
   }
   return result;
