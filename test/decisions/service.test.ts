@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import {
   createDecisionCache,
   createDecisionService,
+  hashToken,
   type DecisionLogRecord,
   type PolicyEngine,
 } from '../../service/src/decisions/index.js';
@@ -219,5 +220,30 @@ describe('decision ttl and failure modes', () => {
     const r = await service.decide({ token: 'tok:a:github', server, action: { method: 'tools/call', tool: 'read_x' } });
     assert.equal(r.outcome, 'deny');
     assert.deepEqual(r.reasons, ['policy_not_loaded']);
+  });
+});
+
+describe('decision cache without Redis', () => {
+  test('lruOnly keeps decisions in the LRU and writes nothing to the store', async () => {
+    const store = createMemoryStore();
+    const metrics = createRecordingMetrics();
+    const cache = createDecisionCache({ store, maxTtlSeconds: 60, lruOnly: true, metrics, logger: silentLogger });
+    const service = createDecisionService({
+      validateToken: fakeValidator(),
+      engines: swappableSource(referenceLikeEngine()),
+      cache,
+      revocations: createRevocationList({ store }),
+      maxTtlSeconds: 60,
+      metrics,
+    });
+    const action = { method: 'tools/call', tool: 'read_x' };
+    const first = await service.decide({ token: 'tok:a:github', server, action });
+    const second = await service.decide({ token: 'tok:a:github', server, action });
+    assert.equal(first.cached, false);
+    assert.equal(second.cached, true);
+    const key = cache.keyFor({ tokenHash: hashToken('tok:a:github'), serverId: server.id, action, context: undefined, revision: first.policy_revision });
+    assert.equal(await store.get(`decisions:${key}`), undefined);
+    assert.equal(metrics.value('mcp_authz_decision_cache_lookups_total', { layer: 'lru', result: 'hit' }), 1);
+    assert.equal(metrics.value('mcp_authz_decision_cache_lookups_total', { layer: 'shared', result: 'miss' }), 0);
   });
 });

@@ -25,6 +25,8 @@ export interface TieredCacheOptions {
   lookupMetric: MetricName;
   logger: Logger;
   now: () => number;
+  /** Skip the shared store (see CacheBackingOptions.lruOnly). */
+  lruOnly?: boolean;
 }
 
 export interface TieredCache<V> {
@@ -45,6 +47,11 @@ export interface CacheBackingOptions {
   metrics: MetricsHooks;
   logger: Logger;
   now?: () => number;
+  /**
+   * Keep entries in the LRU only. For a single process without Redis: its memory store lives in
+   * the same process as the LRU, so a second copy there would only add serialisation to each miss.
+   */
+  lruOnly?: boolean;
 }
 
 const DEFAULT_LRU_SIZE = 10_000;
@@ -59,6 +66,7 @@ export function createNamespacedCache<V>(options: CacheBackingOptions, namespace
     lookupMetric,
     logger: options.logger,
     now: options.now ?? Date.now,
+    lruOnly: options.lruOnly === true,
   });
 }
 
@@ -73,6 +81,7 @@ interface Stored<V> {
  */
 export function createTieredCache<V>(options: TieredCacheOptions): TieredCache<V> {
   const { store, namespace, metrics, lookupMetric, logger, now } = options;
+  const sharedLayer = options.lruOnly !== true;
   const lru = createLru<Computed<V>>(options.lruSize, now);
   const inflight = new Map<string, Promise<Computed<V>>>();
   let outageLogged = false;
@@ -86,7 +95,7 @@ export function createTieredCache<V>(options: TieredCacheOptions): TieredCache<V
   }
 
   async function readShared(key: string): Promise<Computed<V> | undefined> {
-    if (!store.healthy()) return undefined;
+    if (!sharedLayer || !store.healthy()) return undefined;
     try {
       const text = await store.get(namespace + key);
       outageLogged = false;
@@ -101,13 +110,13 @@ export function createTieredCache<V>(options: TieredCacheOptions): TieredCache<V
 
   function writeShared(key: string, c: Computed<V>): void {
     const ttl = c.expiresAt - now();
-    if (ttl <= 0 || !store.healthy()) return;
+    if (!sharedLayer || ttl <= 0 || !store.healthy()) return;
     const body: Stored<V> = { v: c.value, e: c.expiresAt };
     store.set(namespace + key, JSON.stringify(body), ttl).catch((e: unknown) => storeFailed('set', e));
   }
 
   async function load(key: string, compute: () => Promise<Computed<V>> | Computed<V>): Promise<Computed<V> & { fromShared: boolean }> {
-    const shared = await readShared(key);
+    const shared = sharedLayer ? await readShared(key) : undefined;
     if (shared) {
       lru.set(key, shared, shared.expiresAt);
       return { ...shared, fromShared: true };
@@ -143,7 +152,7 @@ export function createTieredCache<V>(options: TieredCacheOptions): TieredCache<V
       inflight.set(key, p);
       try {
         const c = await p;
-        metrics.increment(lookupMetric, { layer: 'shared', result: c.fromShared ? 'hit' : 'miss' });
+        if (sharedLayer) metrics.increment(lookupMetric, { layer: 'shared', result: c.fromShared ? 'hit' : 'miss' });
         return { value: c.value, expiresAt: c.expiresAt, source: c.fromShared ? 'shared' : 'computed' };
       } finally {
         inflight.delete(key);

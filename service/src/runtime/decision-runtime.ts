@@ -96,7 +96,7 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
   });
   const maxTtl = config.cache.decision_max_ttl_seconds;
   const cache = maxTtl > 0
-    ? createDecisionCache({ store, maxTtlSeconds: maxTtl, lruSize: config.cache.decision_lru_entries, metrics, logger, ...(options.now ? { now: options.now } : {}) })
+    ? createDecisionCache({ store, maxTtlSeconds: maxTtl, lruSize: config.cache.decision_lru_entries, lruOnly: redisUrl === undefined, metrics, logger, ...(options.now ? { now: options.now } : {}) })
     : undefined;
   const tokenCache = redisUrl !== undefined
     ? createSharedValidationCache({ store, lruSize: config.cache.token_max_entries, metrics, logger, ...(options.now ? { now: options.now } : {}) })
