@@ -52,7 +52,7 @@ export class RemoteKeySet {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Key lookup for jose's jwtVerify. */
+  /** Key lookup for the JWT verifier (jose's key-function shape). */
   getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<VerificationKey> => {
     if (this.#resolver === undefined || this.#age() > this.#opts.cacheMaxAgeMs) await this.#refreshIfAllowed();
     const resolver = this.#usable();

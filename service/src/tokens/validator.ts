@@ -2,13 +2,13 @@
 // verifies it (JWT) or asks the server's one opaque-token issuer (RFC 7662), then checks that the
 // server trusts that issuer and that `aud` names the server. Invalid tokens are results, not throws.
 import { hash } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { AuthzConfig, ServerConfig } from '../config/types.js';
 import type { Registry } from '../config/registry.js';
 import { TokenError, type InvalidReason } from './errors.js';
 import type { FetchLike } from './fetch-json.js';
 import { createIssuerKeys, createMetadataSource, type IssuerKeys } from './issuer-keys.js';
 import type { IssuerMetadata } from './discovery.js';
+import { COMPACT_JWS, parseCompactJws, type CompactJws } from './jws-compact.js';
 import type { KeySetStatus } from './remote-key-set.js';
 import { introspectUpstream } from './upstream-introspection.js';
 import { createMemoryValidationCache, type TokenValidationCache } from './validation-cache.js';
@@ -60,7 +60,6 @@ export interface TokenValidator {
   warm(): Promise<void>;
 }
 
-const JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const JWE = /^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*){4}$/;
 // RFC 6750 b64token: anything else is not a bearer token at all and is never sent upstream.
 const OPAQUE = /^[A-Za-z0-9\-._~+/]+=*$/;
@@ -73,7 +72,7 @@ export function hashToken(token: string): string {
 function classify(token: string): TokenKind {
   const dots = token.split('.').length - 1;
   if (dots === 2) {
-    if (JWS.test(token)) return 'jwt';
+    if (COMPACT_JWS.test(token)) return 'jwt';
     throw new TokenError('malformed', 'not a well-formed JWT');
   }
   if (dots === 4 && JWE.test(token)) throw new TokenError('unsupported_token', 'encrypted tokens are not supported');
@@ -83,15 +82,6 @@ function classify(token: string): TokenKind {
 
 function claimedIds(payload: Readonly<Record<string, unknown>>): { iss?: string; jti?: string } {
   return { iss: typeof payload.iss === 'string' ? payload.iss : undefined, jti: typeof payload.jti === 'string' ? payload.jti : undefined };
-}
-
-function unverifiedClaims(token: string): { iss?: string; jti?: string } {
-  try {
-    decodeProtectedHeader(token);
-    return claimedIds(decodeJwt(token));
-  } catch {
-    throw new TokenError('malformed', 'token payload is not a JSON object');
-  }
 }
 
 export function createTokenValidator(options: TokenValidatorOptions): TokenValidator {
@@ -144,8 +134,10 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
     const key = `jwt:${tokenHash}`;
     // A cached result was verified from exactly these bytes, so its claims are what an unverified
     // decode would read: a hit skips the decode, and revocation is still checked before it is used.
+    // A miss parses the token once, for the unverified iss/jti and for verification alike.
     const hit = await cache.get(key).catch(() => undefined);
-    const { iss, jti } = hit !== undefined ? claimedIds(hit.claims) : unverifiedClaims(token);
+    const jws: CompactJws | undefined = hit === undefined ? parseCompactJws(token) : undefined;
+    const { iss, jti } = claimedIds(hit !== undefined ? hit.claims : jws!.claims);
     if (options.isRevoked?.({ tokenHash, iss, jti })) throw new TokenError('revoked', 'token revoked');
     const issuer = iss === undefined ? undefined : registry.issuers.get(iss);
     if (issuer === undefined) throw new TokenError('unknown_issuer', 'token issuer is not configured');
@@ -153,7 +145,7 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
     if (candidates.length === 0) throw new TokenError('untrusted_issuer', 'no server in question trusts this issuer');
     const result = hit !== undefined
       ? { token: hit, cached: true }
-      : await produceAndCache(key, () => verifyJwt(token, issuer, keys.get(issuer.issuer)!, tokenHash, now));
+      : await produceAndCache(key, () => verifyJwt(jws!, issuer, keys.get(issuer.issuer)!, tokenHash, now));
     const server = candidates.find((s) => accepts(result.token, s));
     if (server === undefined) throw new TokenError('audience_mismatch', 'token audience does not name the server');
     return { valid: true, token: result.token, server, cached: result.cached };
