@@ -7,8 +7,9 @@
 //    (overallRate) is printed beside it: it sends each connection's per-second quota back to back at
 //    the start of every second and back-fills latency samples for a 1 ms expected interval, so its
 //    p99 describes those bursts rather than a steady 1,000 req/s.
-// The service runs with in-memory stores unless BENCH_REDIS_URL is set, and logs at `info`, the
-// default level of a production deployment (BENCH_LOG_LEVEL overrides it).
+// The service runs with in-memory stores unless BENCH_REDIS_URL is set, with no decision-log sink
+// unless BENCH_DECISION_LOG names a JSONL file, and logs at `info`, the default level of a
+// production deployment (BENCH_LOG_LEVEL overrides it).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -133,7 +134,8 @@ export async function run(): Promise<void> {
     const missFixed = await paced(decisionsUrl, (i) => decisionBody(missTokens[i]!));
     const burstFixed = await cannon(distinctTokens(decisionsUrl, take(fixedCount), { overallRate: FIXED_RATE, amount: fixedCount }));
 
-    console.log(`decisions bench: store ${process.env.BENCH_REDIS_URL ? 'redis' : 'memory'}; node ${process.version}`);
+    const sink = process.env.BENCH_DECISION_LOG ? `JSONL decision log ${process.env.BENCH_DECISION_LOG}` : 'no decision-log sink';
+    console.log(`decisions bench: store ${process.env.BENCH_REDIS_URL ? 'redis' : 'memory'}; ${sink}; node ${process.version}`);
     console.log(`\nthroughput (autocannon, ${CONNECTIONS} connections, ${DURATION_S}s; miss: ${MISS_REQUESTS} requests)`);
     console.log(`${'case'.padEnd(40)}${'req/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`);
     const rows: Array<[string, Figures]> = [

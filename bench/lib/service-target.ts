@@ -41,6 +41,8 @@ export async function serveBenchService(jwk: JWK): Promise<number> {
     logging: { level: process.env.BENCH_LOG_LEVEL ?? 'info' },
     ...(process.env.BENCH_REDIS_URL ? { redis: { url: process.env.BENCH_REDIS_URL, key_prefix: `mcp-authz-bench:${process.pid}:` } } : {}),
     policies: { dir: fileURLToPath(new URL('../../policies', import.meta.url)), watch: false },
+    // BENCH_DECISION_LOG=<file>: every decision also goes to a JSONL decision-log sink (as in production).
+    ...(process.env.BENCH_DECISION_LOG ? { decision_logs: { sinks: [{ type: 'jsonl', path: process.env.BENCH_DECISION_LOG }] } } : {}),
     issuers: [{ issuer: BENCH_ISSUER, jwks: { keys: [jwk] }, algorithms: ['RS256'] }],
     servers: [{ id: BENCH_SERVER, resource: BENCH_RESOURCE }],
     callers: [{ id: BENCH_CLIENT_ID, secret_hashes: [hashSecret(BENCH_SECRET)], servers: [BENCH_SERVER] }],
