@@ -247,3 +247,68 @@ describe('decision cache without Redis', () => {
     assert.equal(metrics.value('mcp_authz_decision_cache_lookups_total', { layer: 'shared', result: 'miss' }), 0);
   });
 });
+
+describe('decision-cache prefetch (shared lookup started before validation)', () => {
+  const redisStore = async () => {
+    const store = createRedisStore({ url: SHARED_REDIS_URL, prefix: `${prefix}prefetch-${Math.random().toString(36).slice(2)}:` });
+    await store.waitReady(5000);
+    return store;
+  };
+  const build = (store: SharedStore, validateToken: Parameters<typeof createDecisionService>[0]['validateToken'], source: ReturnType<typeof swappableSource>) => {
+    const metrics = createRecordingMetrics();
+    const service = createDecisionService({
+      validateToken,
+      engines: source,
+      cache: createDecisionCache({ store, maxTtlSeconds: 60, metrics, logger: silentLogger }),
+      revocations: createRevocationList({ store }),
+      maxTtlSeconds: 60,
+      metrics,
+    });
+    return { service, metrics };
+  };
+  const action = { method: 'tools/call', tool: 'read_x' };
+
+  test('a replica with a fresh LRU answers from the shared entry it prefetched', async () => {
+    const store = await redisStore();
+    try {
+      const engine = referenceLikeEngine('rev-p1');
+      const first = build(store, fakeValidator(), swappableSource(engine));
+      assert.equal((await first.service.decide({ token: 'tok:a:github', server, action })).cached, false);
+      await new Promise((r) => setTimeout(r, 50));
+      const replica = build(store, fakeValidator(), swappableSource(engine));
+      const r = await replica.service.decide({ token: 'tok:a:github', server, action });
+      assert.equal(r.cached, true);
+      assert.equal(engine.calls, 1);
+      assert.equal(replica.metrics.value('mcp_authz_decision_cache_lookups_total', { layer: 'shared', result: 'hit' }), 1);
+      // An invalid token never gets the prefetched entry.
+      const bad = await replica.service.decide({ token: 'tok:a:other-server', server, action });
+      assert.equal(bad.outcome, 'invalid_token');
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a revision swapped while the token is validated is not answered from the prefetched key', async () => {
+    const store = await redisStore();
+    try {
+      const old = referenceLikeEngine('rev-p2-old');
+      const next = referenceLikeEngine('rev-p2-new');
+      const seed = build(store, fakeValidator(), swappableSource(old));
+      await seed.service.decide({ token: 'tok:b:github', server, action });
+      await new Promise((r) => setTimeout(r, 50));
+      const source = swappableSource(old);
+      const validator = fakeValidator();
+      const swapping: typeof validator = Object.assign(async (...args: Parameters<typeof validator>) => {
+        source.set(next);
+        return validator(...args);
+      }, { calls: 0 });
+      const replica = build(store, swapping, source);
+      const r = await replica.service.decide({ token: 'tok:b:github', server, action });
+      assert.equal(r.policy_revision, 'rev-p2-new');
+      assert.equal(r.cached, false);
+      assert.equal(next.calls, 1);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 // Decision cache: key from token hash, server, action, context and revision; TTL bounded three ways.
 import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
-import { createNamespacedCache, type CacheBackingOptions, type CacheResult } from './tiered-cache.js';
+import { createNamespacedCache, type CacheBackingOptions, type CacheResult, type Computed } from './tiered-cache.js';
 import type { DecisionAction, EngineDecision } from './types.js';
 
 export interface DecisionCacheKeyParts {
@@ -23,10 +23,22 @@ export interface DecisionCache {
   /** The in-process entry for `key`, if any: lets a hit skip building the evaluation. */
   peek(key: string): CacheResult<EngineDecision> | undefined;
   /**
-   * Returns the cached decision or evaluates it once for all concurrent identical requests.
-   * `tokenExp` (seconds) bounds the lifetime; errors are never cached.
+   * Starts the shared-store lookup early, e.g. while the token is being validated (the entry is
+   * only ever used after validation succeeds). Undefined when there is nothing to look up.
    */
-  getOrEvaluate(key: string, tokenExp: number | undefined, evaluate: () => EngineDecision): Promise<CacheResult<EngineDecision>>;
+  prefetch(key: string): Promise<Computed<EngineDecision> | undefined> | undefined;
+  /** Whether the in-process layer holds `key` (counts nothing): a prefetch would be wasted. */
+  holds(key: string): boolean;
+  /**
+   * Returns the cached decision or evaluates it once for all concurrent identical requests.
+   * `tokenExp` (seconds) bounds the lifetime; errors are never cached. `prefetched`: prefetch(key).
+   */
+  getOrEvaluate(
+    key: string,
+    tokenExp: number | undefined,
+    evaluate: () => EngineDecision,
+    prefetched?: Promise<Computed<EngineDecision> | undefined>,
+  ): Promise<CacheResult<EngineDecision>>;
   clearLocal(): void;
 }
 
@@ -48,13 +60,15 @@ export function createDecisionCache(options: DecisionCacheOptions): DecisionCach
       return hash('sha256', `${p.tokenHash}\n${p.serverId}\n${canonicalJson(p.action)}\n${canonicalJson(p.context ?? {})}\n${p.revision}`, 'hex');
     },
     peek: (key) => cache.peek(key),
-    getOrEvaluate(key, tokenExp, evaluate) {
+    prefetch: (key) => cache.prefetch(key),
+    holds: (key) => cache.holds(key),
+    getOrEvaluate(key, tokenExp, evaluate, prefetched) {
       return cache.getOrCompute(key, () => {
         const t = now();
         const value = evaluate();
         const ttl = decisionTtlSeconds(value, tokenExp, options.maxTtlSeconds, t);
         return { value, expiresAt: t + ttl * 1000 };
-      });
+      }, prefetched);
     },
     clearLocal: () => cache.clearLocal(),
   };

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { silentLogger, noopMetrics, type Logger, type MetricsHooks } from '../hooks/index.js';
 import type { DecisionCache } from './decision-cache.js';
+import type { Computed } from './tiered-cache.js';
 import { buildPolicyInput } from './policy-input.js';
 import { hashToken } from './token-hash.js';
 import type {
@@ -46,6 +47,13 @@ type Validation = { ok: true; subject: ValidatedSubject; tokenHash: string } | {
 
 const NO_REVISION = '';
 
+/** A decision-cache key built before validation, and its shared-store lookup when one was started. */
+interface Prefetch {
+  key: string;
+  revision: string;
+  shared?: Promise<Computed<EngineDecision> | undefined>;
+}
+
 export function createDecisionService(options: DecisionServiceOptions): DecisionService {
   const now = options.now ?? Date.now;
   const newId = options.newId ?? randomUUID;
@@ -55,8 +63,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
 
   // Revocations are checked before every cache: first by token hash, then by (iss, jti) once the
   // claims are known (the validation itself may come from the token cache).
-  async function validate(token: string, server: ServerRef): Promise<Validation> {
-    const tokenHash = hashToken(token);
+  async function validate(token: string, server: ServerRef, tokenHash: string): Promise<Validation> {
     if (revocations.isTokenRevoked(tokenHash)) return { ok: false, reason: 'token_revoked', tokenHash };
     const r = await options.validateToken(token, server, tokenHash);
     if (!r.ok) return { ok: false, reason: r.code, tokenHash };
@@ -66,11 +73,30 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     return { ok: true, subject: r.subject, tokenHash };
   }
 
+  /**
+   * With a shared cache, the decision's shared-store lookup starts before the token is validated, so
+   * the two round trips overlap. The entry is used only once validation (revocation first) has passed.
+   */
+  function prefetch(
+    tokenHash: string,
+    server: ServerRef,
+    action: DecisionAction,
+    context: Record<string, unknown> | undefined,
+  ): Prefetch | undefined {
+    const engine = engines.current();
+    if (!cache || !engine) return undefined;
+    const key = cache.keyFor({ tokenHash, serverId: server.id, action, context, revision: engine.revision });
+    if (cache.holds(key)) return { key, revision: engine.revision };
+    const shared = cache.prefetch(key);
+    return shared === undefined ? { key, revision: engine.revision } : { key, revision: engine.revision, shared };
+  }
+
   async function evaluate(
     v: Extract<Validation, { ok: true }>,
     server: ServerRef,
     action: DecisionAction,
     context: Record<string, unknown> | undefined,
+    early: Prefetch | undefined,
   ): Promise<{ decision: EngineDecision; revision: string; ttl: number; cacheHit: boolean }> {
     const engine = engines.current();
     if (!engine) {
@@ -81,9 +107,11 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
       const ttl = decision.error ? 0 : Math.min(decision.ttl_seconds ?? options.maxTtlSeconds, options.maxTtlSeconds, expLeft(v.subject.exp));
       return { decision, revision: engine.revision, ttl: Math.max(0, ttl), cacheHit: false };
     }
-    const key = cache.keyFor({ tokenHash: v.tokenHash, serverId: server.id, action, context, revision: engine.revision });
+    // The prefetched key stands while the revision it was built for is still the current one.
+    const fresh = early?.revision === engine.revision ? early : undefined;
+    const key = fresh?.key ?? cache.keyFor({ tokenHash: v.tokenHash, serverId: server.id, action, context, revision: engine.revision });
     // An in-process hit needs no evaluation closure and no extra await.
-    const r = cache.peek(key) ?? (await cache.getOrEvaluate(key, v.subject.exp, () => run(engine, v.subject, server, action, context)));
+    const r = cache.peek(key) ?? (await cache.getOrEvaluate(key, v.subject.exp, () => run(engine, v.subject, server, action, context), fresh?.shared));
     // Rounded: a fresh entry reports its full ttl even when a millisecond has passed.
     const ttl = Math.max(0, Math.round((r.expiresAt - now()) / 1000));
     return { decision: r.value, revision: engine.revision, ttl, cacheHit: r.source !== 'computed' };
@@ -173,9 +201,10 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     server: ServerRef,
     action: DecisionAction,
     context: Record<string, unknown> | undefined,
+    early: Prefetch | undefined,
   ): Promise<DecisionResponse> {
     if (!v.ok) return invalid(started, server, action, v.reason);
-    const r = await evaluate(v, server, action, context);
+    const r = await evaluate(v, server, action, context, early);
     const outcome: DecisionOutcome = r.decision.allow ? 'allow' : 'deny';
     return finish(started, server, action, outcome, r.decision, r.revision, r.ttl, r.cacheHit, v.subject);
   }
@@ -183,13 +212,17 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
   return {
     async decide(request) {
       const started = now();
-      const v = await validate(request.token, request.server);
-      return decideOne(started, v, request.server, request.action, request.context);
+      const tokenHash = hashToken(request.token);
+      const early = prefetch(tokenHash, request.server, request.action, request.context);
+      const v = await validate(request.token, request.server, tokenHash);
+      return decideOne(started, v, request.server, request.action, request.context, early);
     },
     async decideBatch(request) {
       const started = now();
-      const v = await validate(request.token, request.server);
-      return Promise.all(request.actions.map((a) => decideOne(started, v, request.server, a, request.context)));
+      const tokenHash = hashToken(request.token);
+      const early = request.actions.map((a) => prefetch(tokenHash, request.server, a, request.context));
+      const v = await validate(request.token, request.server, tokenHash);
+      return Promise.all(request.actions.map((a, i) => decideOne(started, v, request.server, a, request.context, early[i])));
     },
   };
 }

@@ -32,7 +32,15 @@ export interface TieredCacheOptions {
 export interface TieredCache<V> {
   /** The in-process entry alone, counted as an LRU hit when found; a miss counts nothing (getOrCompute follows). */
   peek(key: string): CacheResult<V> | undefined;
-  getOrCompute(key: string, compute: () => Promise<Computed<V>> | Computed<V>): Promise<CacheResult<V>>;
+  /** Whether the in-process layer holds `key` (counts nothing). */
+  holds(key: string): boolean;
+  /**
+   * Starts the shared-store lookup of `key` early (it never rejects), so that it can run while the
+   * caller does other work; hand the result to getOrCompute. Undefined when there is no shared layer.
+   */
+  prefetch(key: string): Promise<Computed<V> | undefined> | undefined;
+  /** `prefetched`: this key's prefetch(), used instead of a new shared lookup. */
+  getOrCompute(key: string, compute: () => Promise<Computed<V>> | Computed<V>, prefetched?: Promise<Computed<V> | undefined>): Promise<CacheResult<V>>;
   /** Stores a value in both layers (shared write is fire-and-forget). */
   put(key: string, value: V, expiresAt: number): Promise<void>;
   /** Drops the in-process copies (the shared copies expire on their own). */
@@ -115,8 +123,17 @@ export function createTieredCache<V>(options: TieredCacheOptions): TieredCache<V
     store.set(namespace + key, JSON.stringify(body), ttl).catch((e: unknown) => storeFailed('set', e));
   }
 
-  async function load(key: string, compute: () => Promise<Computed<V>> | Computed<V>): Promise<Computed<V> & { fromShared: boolean }> {
-    const shared = sharedLayer ? await readShared(key) : undefined;
+  async function load(
+    key: string,
+    compute: () => Promise<Computed<V>> | Computed<V>,
+    prefetched: Promise<Computed<V> | undefined> | undefined,
+  ): Promise<Computed<V> & { fromShared: boolean }> {
+    let shared: Computed<V> | undefined;
+    if (sharedLayer) {
+      shared = await (prefetched ?? readShared(key));
+      // A prefetch may have been answered before an entry expired.
+      if (shared !== undefined && shared.expiresAt <= now()) shared = undefined;
+    }
     if (shared) {
       lru.set(key, shared, shared.expiresAt);
       return { ...shared, fromShared: true };
@@ -136,7 +153,9 @@ export function createTieredCache<V>(options: TieredCacheOptions): TieredCache<V
       metrics.increment(lookupMetric, { layer: 'lru', result: 'hit' });
       return { value: local.value, expiresAt: local.expiresAt, source: 'lru' };
     },
-    async getOrCompute(key, compute) {
+    holds: (key) => lru.get(key) !== undefined,
+    prefetch: (key) => (sharedLayer ? readShared(key) : undefined),
+    async getOrCompute(key, compute, prefetched) {
       const local = lru.get(key);
       if (local !== undefined) {
         metrics.increment(lookupMetric, { layer: 'lru', result: 'hit' });
@@ -148,7 +167,7 @@ export function createTieredCache<V>(options: TieredCacheOptions): TieredCache<V
         const c = await pending;
         return { value: c.value, expiresAt: c.expiresAt, source: 'coalesced' };
       }
-      const p = load(key, compute);
+      const p = load(key, compute, prefetched);
       inflight.set(key, p);
       try {
         const c = await p;
