@@ -107,7 +107,7 @@ export async function run(): Promise<void> {
   const hitBody = decisionBody(await issuer.sign(-1));
 
   const script = fileURLToPath(import.meta.url);
-  const { ready: ports, child } = await spawnTarget<Ports>(script, { BENCH_DECISIONS_ROLE: 'target', BENCH_JWK: JSON.stringify(issuer.jwk) }, '{"hello":');
+  const { ready: ports, stop } = await spawnTarget<Ports>(script, { BENCH_DECISIONS_ROLE: 'target', BENCH_JWK: JSON.stringify(issuer.jwk) }, '{"hello":');
   const base = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
   const helloUrl = base(ports.hello, '/hello');
   const bareUrl = base(ports.bare, '/');
@@ -166,7 +166,7 @@ export async function run(): Promise<void> {
     console.log(`cache miss p99 @ ${FIXED_RATE} req/s, paced:   ${missFixed.p99.toFixed(2)} ms  (goal ≤ 5 ms); ${(missFixed.p99 / bareFixed.p99).toFixed(2)}× the bare endpoint's ${bareFixed.p99.toFixed(2)} ms, ${(missFixed.p99 / helloFixed.p99).toFixed(2)}× express's ${helloFixed.p99.toFixed(2)} ms`);
     console.log(`cache miss p99 @ ${FIXED_RATE} req/s, autocannon overallRate (bursts): ${burstFixed.p99.toFixed(2)} ms`);
   } finally {
-    child.kill('SIGTERM');
+    await stop();
   }
 }
 

@@ -67,7 +67,7 @@ export async function run(): Promise<void> {
     console.log(`SDK overhead on a miss ≈ ${(quantile(miss, 0.5) - quantile(raw, 0.5)).toFixed(1)} µs (median, miss − baseline); goal for a hit: ≤ 20 µs`);
   } finally {
     client.close();
-    started?.child.kill('SIGTERM');
+    await started?.stop();
   }
 }
 

@@ -1,7 +1,9 @@
 // The real service as a benchmark target: a generated RS256 issuer, the reference policies and one
 // registered caller, run in a child process so the load generator does not share its CPU.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { hashSecret } from '../../service/src/callers/secrets.js';
 import { resolveConfig } from '../../service/src/config/load.js';
@@ -39,7 +41,7 @@ export async function serveBenchService(jwk: JWK): Promise<number> {
   const config = resolveConfig({
     http: { port: 0, auth_throttle: { max_failures: 1_000_000, window_seconds: 1 } },
     logging: { level: process.env.BENCH_LOG_LEVEL ?? 'info' },
-    ...(process.env.BENCH_REDIS_URL ? { redis: { url: process.env.BENCH_REDIS_URL, key_prefix: `mcp-authz-bench:${process.pid}:` } } : {}),
+    ...(process.env.BENCH_REDIS_URL ? { redis: { url: process.env.BENCH_REDIS_URL, key_prefix: process.env.BENCH_REDIS_PREFIX ?? `mcp-authz-bench:${process.pid}:` } } : {}),
     policies: { dir: fileURLToPath(new URL('../../policies', import.meta.url)), watch: false },
     // BENCH_DECISION_LOG=<file>: every decision also goes to a JSONL decision-log sink (as in production).
     ...(process.env.BENCH_DECISION_LOG ? { decision_logs: { sinks: [{ type: 'jsonl', path: process.env.BENCH_DECISION_LOG }] } } : {}),
@@ -52,12 +54,42 @@ export async function serveBenchService(jwk: JWK): Promise<number> {
   return Number(new URL(running.url).port);
 }
 
+/** Deletes every key under `prefix` (the bench's own keys; best effort). */
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } catch {
+    // A bench result does not depend on the cleanup.
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export interface Target<T> {
+  ready: T;
+  child: ChildProcess;
+  /** Stops the child and, with BENCH_REDIS_URL, deletes the keys it wrote (its own prefix). */
+  stop(): Promise<void>;
+}
+
 /**
  * Runs `script` (a bench file) again as a child with `env`, and waits for the JSON line that starts
  * with `marker` on its stdout (log lines share stdout; everything after the marker is drained).
  */
-export async function spawnTarget<T>(script: string, env: Record<string, string>, marker: string): Promise<{ ready: T; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+export async function spawnTarget<T>(script: string, env: Record<string, string>, marker: string): Promise<Target<T>> {
+  const prefix = `mcp-authz-bench:${randomBytes(6).toString('hex')}:`;
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, BENCH_REDIS_PREFIX: prefix, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await new Promise<T>((resolve, reject) => {
     let text: string | undefined = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -71,5 +103,10 @@ export async function spawnTarget<T>(script: string, env: Record<string, string>
     });
     child.once('exit', (code) => reject(new Error(`target process exited with ${code}`)));
   });
-  return { ready, child };
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+    if (process.env.BENCH_REDIS_URL) await deleteKeys(process.env.BENCH_REDIS_URL, prefix);
+  };
+  return { ready, child, stop };
 }
