@@ -3,11 +3,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { hashSecret } from '../../service/src/callers/secrets.js';
 import { resolveConfig } from '../../service/src/config/load.js';
 import { startService } from '../../service/src/main.js';
+import { deleteKeys } from '../../test/store/redis-helpers.js';
 
 export const BENCH_ISSUER = 'https://bench-issuer.test';
 export const BENCH_RESOURCE = 'https://files.bench.test/mcp';
@@ -52,24 +52,6 @@ export async function serveBenchService(jwk: JWK): Promise<number> {
   const running = await startService({ config });
   process.once('SIGTERM', () => void running.close().then(() => process.exit(0)));
   return Number(new URL(running.url).port);
-}
-
-/** Deletes every key under `prefix` (the bench's own keys; best effort). */
-async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } catch {
-    // A bench result does not depend on the cleanup.
-  } finally {
-    redis.disconnect();
-  }
 }
 
 export interface Target<T> {
