@@ -3,7 +3,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createMemoryFailureThrottle } from './callers/failure-throttle.js';
+import { createSharedFailureThrottle } from './callers/shared-failure-throttle.js';
 import { createRegistry } from './config/registry.js';
 import { fromTokensValidator } from './decisions/index.js';
 import { createPromMetricsHooks } from './hooks/index.js';
@@ -97,6 +97,15 @@ export function createService(options: ServiceOptions): Service {
     },
   ];
 
+  // Shared across replicas through the runtime's store (Redis when configured).
+  const throttle = createSharedFailureThrottle({
+    store: runtime.store,
+    maxFailures: config.http.auth_throttle.max_failures,
+    windowSeconds: config.http.auth_throttle.window_seconds,
+    now: options.now,
+  });
+  closers.push(() => throttle.close());
+
   const deps: AppDeps = {
     config,
     registry,
@@ -104,11 +113,7 @@ export function createService(options: ServiceOptions): Service {
     logger,
     metrics,
     contract: loadContract(),
-    throttle: createMemoryFailureThrottle({
-      maxFailures: config.http.auth_throttle.max_failures,
-      windowSeconds: config.http.auth_throttle.window_seconds,
-      now: options.now,
-    }),
+    throttle,
     readiness,
     decisions: {
       service: runtime.decisionService(fromTokensValidator(tokens, (id) => registry.servers.get(id))),
@@ -125,6 +130,7 @@ export function createService(options: ServiceOptions): Service {
     runtime,
     start: async () => {
       await runtime.start();
+      await throttle.start();
       await oauth?.start();
     },
     onClose: (fn) => {

@@ -33,3 +33,20 @@ test('a dead Redis rejects commands at once, reports unhealthy, and recovers wit
     await redis.stop();
   }
 });
+
+test('unsubscribing while Redis is down returns promptly (shutdown is never held by it)', async () => {
+  const redis = await startPrivateRedis();
+  const store = createRedisStore({ url: redis.url, prefix: testPrefix('unsubscribe-down') });
+  try {
+    assert.equal(await store.waitReady(5000), true);
+    const unsubscribe = await store.subscribe('news', () => undefined);
+    await redis.stop();
+    await eventually(() => !store.healthy(), 'store sees the outage');
+    const started = Date.now();
+    await unsubscribe();
+    assert.ok(Date.now() - started < 5000, `unsubscribe took ${Date.now() - started} ms`);
+  } finally {
+    await store.close();
+    await redis.stop();
+  }
+});

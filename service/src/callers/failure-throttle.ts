@@ -1,5 +1,5 @@
-// Throttles repeated failed caller authentication per client (fixed window). In-process here; the
-// interface lets a shared (Redis) implementation replace it across replicas.
+// Throttles repeated failed caller authentication per client (fixed window), in process. The
+// service wraps it in the shared throttle (shared-failure-throttle.ts) to count across replicas.
 
 export interface AuthFailureThrottle {
   /** Seconds until `key` may try again; 0 when it is not throttled. */

@@ -4,3 +4,5 @@ export { authenticateCaller } from './authenticate.js';
 export type { CallerAuthResult } from './authenticate.js';
 export { createMemoryFailureThrottle } from './failure-throttle.js';
 export type { AuthFailureThrottle, FailureThrottleOptions } from './failure-throttle.js';
+export { createSharedFailureThrottle } from './shared-failure-throttle.js';
+export type { SharedFailureThrottle, SharedFailureThrottleOptions } from './shared-failure-throttle.js';

@@ -149,7 +149,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         set.delete(handler);
         if (set.size === 0 && handlers.get(name) === set) {
           handlers.delete(name);
-          if (!closed) await subscriber.unsubscribe(name).catch(() => undefined);
+          // Like SUBSCRIBE, an UNSUBSCRIBE waits in the offline queue while Redis is down: never
+          // hold a shutdown on it (closing the store drops the connection anyway).
+          if (!closed) await Promise.race([subscriber.unsubscribe(name).catch(() => undefined), delay(1000)]);
         }
       };
     },
