@@ -69,7 +69,7 @@ export function createService(options: ServiceOptions): Service {
   const redis = createRedisProbe(config.redis.url);
   const closers: (() => Promise<void> | void)[] = [() => redis.close(), () => runtime.close()];
   const oauth = config.oauth.enabled
-    ? createLazyOAuthServer({ config, registry, store: runtime.store, revocations: runtime.revocations, logger })
+    ? createLazyOAuthServer({ config, registry, store: runtime.store, revocations: runtime.revocations, logger, ...(options.fetch ? { fetch: options.fetch } : {}) })
     : undefined;
   if (oauth !== undefined) closers.push(() => oauth.close());
 

@@ -10,6 +10,7 @@ import type { KeyRing } from './keys.js';
 import { messagePage } from './pages.js';
 import { metadataDocumentAllowed, registrationProblem } from './policy.js';
 import type { UserStore } from './users.js';
+import type { FetchLike } from '../tokens/fetch-json.js';
 
 export const OAUTH_ROUTES = {
   authorization: '/oauth2/authorize',
@@ -30,6 +31,8 @@ export interface ProviderOptions {
   grantTokens: GrantTokens;
   audit: AuditLog;
   trustProxy: boolean;
+  /** How oidc-provider fetches client ID metadata documents; default its own (global fetch). */
+  fetch?: FetchLike;
 }
 
 // A property no client sends: its validator sees every client's metadata before defaults apply,
@@ -54,6 +57,7 @@ export function createProvider(options: ProviderOptions): Provider {
   const scope = oauth.scopes.join(' ');
 
   const configuration: Configuration = {
+    ...(options.fetch !== undefined ? { fetch: options.fetch as Configuration['fetch'] } : {}),
     adapter: options.adapter,
     jwks: { keys: [options.keys.signing] },
     cookies: { keys: options.keys.cookieSecrets, long: { signed: true, httpOnly: true, sameSite: 'lax' }, short: { signed: true, httpOnly: true, sameSite: 'lax' } },

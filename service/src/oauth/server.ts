@@ -16,6 +16,7 @@ import { createKeyManager, type KeyRing } from './keys.js';
 import { createProvider, OAUTH_ROUTES } from './provider.js';
 import { createLoginBackoff, createRateLimiter } from './rate-limits.js';
 import { createFileUserStore, createSharedUserStore, type UserStore } from './users.js';
+import type { FetchLike } from '../tokens/fetch-json.js';
 
 export interface OAuthServerOptions {
   config: AuthzConfig;
@@ -26,6 +27,8 @@ export interface OAuthServerOptions {
   /** Replaces the configured user store (tests). */
   users?: UserStore;
   now?: () => number;
+  /** Outgoing fetch for client ID metadata documents (the service's injectable fetch). */
+  fetch?: FetchLike;
 }
 
 export interface OAuthServer {
@@ -131,7 +134,11 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
   let timer: NodeJS.Timeout | undefined;
 
   const build = (keys: KeyRing): void => {
-    const next = createProvider({ issuer, oauth, resources: () => resources, keys, adapter, users, grantTokens, audit, trustProxy: config.http.trust_proxy !== false });
+    const next = createProvider({
+      issuer, oauth, resources: () => resources, keys, adapter, users, grantTokens, audit,
+      trustProxy: config.http.trust_proxy !== false,
+      ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
+    });
     next.use(revokeJwtAccessTokens(issuer, () => ring!, options.revocations, audit));
     ring = keys;
     provider = next;

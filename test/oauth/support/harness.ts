@@ -10,6 +10,7 @@ import pino from 'pino';
 import { resolveConfig } from '../../../service/src/config/index.js';
 import { createService, type Service } from '../../../service/src/main.js';
 import { createUsersCommand } from '../../../service/src/cli/users.js';
+import type { FetchLike } from '../../../service/src/tokens/index.js';
 import { deleteKeys } from '../../store/redis-helpers.js';
 
 export const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -55,6 +56,8 @@ export interface AsHarnessOptions {
   config?: Record<string, unknown>;
   oauth?: Record<string, unknown>;
   users?: { username: string; password: string; claims?: Record<string, unknown> }[];
+  /** The service's outgoing fetch (e.g. to reach a client's metadata document host). */
+  fetch?: FetchLike;
 }
 
 /** Starts the service with `oauth.enabled`, a users file made with `mcp-authz users add`, and real Redis. */
@@ -82,7 +85,7 @@ export async function startAuthorizationServer(options: AsHarnessOptions): Promi
     ...options.config,
     oauth: { enabled: true, issuer: listener.url, users: { file: usersFile }, ...options.oauth },
   });
-  const service = createService({ config, logger });
+  const service = createService({ config, logger, ...(options.fetch ? { fetch: options.fetch } : {}) });
   await service.start();
   listener.setHandler(service.app);
   return {
