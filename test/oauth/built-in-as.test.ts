@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { hashSecret } from '../../service/src/callers/secrets.js';
-import { authorizeInBrowser, Browser } from './support/browser.js';
+import { Browser } from './support/browser.js';
+import { runCodeFlow } from './support/code-flow.js';
 import { startAuthorizationServer, type AsHarness } from './support/harness.js';
 
 const resource = 'https://files.example.test/mcp';
@@ -54,20 +55,9 @@ async function registerPublicClient(): Promise<client.Configuration> {
   }, client.None(), insecure);
 }
 
-/** Runs the code flow for a fresh public client; returns its configuration and the token response. */
-async function codeFlow(config: client.Configuration) {
-  const verifier = client.randomPKCECodeVerifier();
-  const state = client.randomState();
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: redirectUri,
-    scope: 'mcp:read mcp:write',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    resource,
-    state,
-  });
-  const callback = await authorizeInBrowser(new Browser(), url.href, redirectUri, alice);
-  return client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state }, { resource });
+/** Runs the code flow for a fresh public client; returns the token response. */
+function codeFlow(config: client.Configuration) {
+  return runCodeFlow(config, { redirectUri, scope: 'mcp:read mcp:write', resource, user: alice });
 }
 
 before(async () => {

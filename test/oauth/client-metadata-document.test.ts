@@ -12,7 +12,7 @@ import * as client from 'openid-client';
 import { decodeJwt } from 'jose';
 import { hashSecret } from '../../service/src/callers/secrets.js';
 import type { FetchLike } from '../../service/src/tokens/index.js';
-import { authorizeInBrowser, Browser } from './support/browser.js';
+import { runCodeFlow } from './support/code-flow.js';
 import { startAuthorizationServer, type AsHarness } from './support/harness.js';
 
 const HOST = 'ide.example.test';
@@ -76,18 +76,7 @@ after(async () => {
 
 async function codeFlow(clientId: string) {
   const config = await client.discovery(new URL(as.url), clientId, { redirect_uris: [redirectUri], token_endpoint_auth_method: 'none' }, client.None(), insecure);
-  const verifier = client.randomPKCECodeVerifier();
-  const state = client.randomState();
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: redirectUri,
-    scope: 'mcp:read',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    resource,
-    state,
-  });
-  const callback = await authorizeInBrowser(new Browser(), url.href, redirectUri, alice);
-  return client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state }, { resource });
+  return runCodeFlow(config, { redirectUri, scope: 'mcp:read', resource, user: alice });
 }
 
 describe('client ID metadata documents', () => {
