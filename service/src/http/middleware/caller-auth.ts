@@ -9,8 +9,6 @@ import { HttpProblem, UNAUTHENTICATED_CHALLENGE } from '../problems.js';
 import { requestStateOf } from '../request-state.js';
 import type { Access } from '../route-types.js';
 
-export { callerOf } from '../request-state.js';
-
 /** A pipeline step: runs as a plain call inside the route's one handler, throws to refuse. */
 export type AuthStep = (req: IncomingMessage, res: ServerResponse) => void;
 

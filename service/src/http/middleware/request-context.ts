@@ -7,8 +7,6 @@ import type { HttpMetrics } from '../../observability/metrics.js';
 import type { ClientAddress } from '../client-address.js';
 import { requestStateOf, setRequestState, type RequestState } from '../request-state.js';
 
-export { requestIdOf } from '../request-state.js';
-
 const INCOMING_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** Marks a request dispatched directly to its route (no router match, so no `req.route`). */

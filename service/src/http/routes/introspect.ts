@@ -1,7 +1,7 @@
 // POST /oauth2/introspect (RFC 7662). A token is active when it is valid for a server the caller is
 // registered for; every other case answers exactly {"active":false}.
 import type { ValidatedToken } from '../../tokens/index.js';
-import { callerOf } from '../middleware/caller-auth.js';
+import { callerOf } from '../request-state.js';
 import { HttpProblem } from '../problems.js';
 import type { RouteModule } from '../route-types.js';
 

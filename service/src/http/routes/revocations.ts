@@ -1,7 +1,7 @@
 // POST /v1/revocations (admin callers): revoke a token, or an (iss, jti) pair. The revocation applies
 // in this process at once and reaches other replicas through the shared store.
 import { hashToken } from '../../decisions/index.js';
-import { callerOf } from '../middleware/caller-auth.js';
+import { callerOf } from '../request-state.js';
 import type { RouteModule } from '../route-types.js';
 
 type RevocationBody =
