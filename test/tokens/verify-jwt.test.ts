@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
-  CompactSign, createLocalJWKSet, FlattenedSign, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, UnsecuredJWT,
+  CompactSign, createLocalJWKSet, errors, FlattenedSign, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, UnsecuredJWT,
   type CompactJWSHeaderParameters, type CryptoKey, type JWK,
 } from 'jose';
 import { parse } from 'yaml';
@@ -155,12 +155,25 @@ async function tokenFor(row: Row): Promise<string> {
   return token;
 }
 
+/** The reason the service gave for each jose jwtVerify failure when it verified through jose. */
+function joseReason(err: unknown): string {
+  if (err instanceof errors.JWTExpired) return 'expired';
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.reason === 'missing') return 'missing_claim';
+    return ({ nbf: 'not_yet_valid', iss: 'unknown_issuer', typ: 'wrong_type' } as Record<string, string>)[err.claim] ?? 'claim_invalid';
+  }
+  if (err instanceof errors.JOSEAlgNotAllowed) return 'algorithm_not_allowed';
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'bad_signature';
+  if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return 'malformed';
+  return toTokenError(err).reason;
+}
+
 async function outcome(run: () => Promise<unknown>): Promise<string> {
   try {
     await run();
     return 'valid';
   } catch (err) {
-    return toTokenError(err).reason;
+    return joseReason(err);
   }
 }
 

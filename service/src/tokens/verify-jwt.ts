@@ -6,34 +6,21 @@
 // the issuer's configured source.
 import { errors } from 'jose';
 import type { IssuerConfig } from '../config/types.js';
-import { TokenError, type InvalidReason } from './errors.js';
+import { TokenError } from './errors.js';
 import type { IssuerKeys } from './issuer-keys.js';
 import type { CompactJws } from './jws-compact.js';
 import { verifySignature } from './jws-signature.js';
 import { checkClaims } from './jwt-claims.js';
 import { toValidatedToken, type ValidatedToken } from './validated-token.js';
 
-function claimReason(err: errors.JWTClaimValidationFailed): InvalidReason {
-  if (err.reason === 'missing') return 'missing_claim';
-  switch (err.claim) {
-    case 'nbf': return 'not_yet_valid';
-    case 'iss': return 'unknown_issuer';
-    case 'typ': return 'wrong_type';
-    default: return 'claim_invalid';
-  }
-}
-
-/** Maps a jose (or other) failure to a TokenError with a stable reason. */
+/**
+ * Maps a failure to a TokenError with a stable reason. Besides our own TokenErrors, only jose's key
+ * resolution can throw here (JWKS selection, key import).
+ */
 export function toTokenError(err: unknown): TokenError {
   if (err instanceof TokenError) return err;
-  if (err instanceof errors.JWTExpired) return new TokenError('expired', 'token expired');
-  if (err instanceof errors.JWTClaimValidationFailed) return new TokenError(claimReason(err), err.message);
-  if (err instanceof errors.JOSEAlgNotAllowed) return new TokenError('algorithm_not_allowed', err.message);
-  if (err instanceof errors.JWSSignatureVerificationFailed) return new TokenError('bad_signature', 'signature verification failed');
   if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) return new TokenError('unknown_key', err.message);
-  if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JOSENotSupported || err instanceof errors.JWKInvalid) {
-    return new TokenError('malformed', err.message);
-  }
+  if (err instanceof errors.JWKInvalid || err instanceof errors.JOSENotSupported || err instanceof errors.JWSInvalid) return new TokenError('malformed', err.message);
   // jose raises TypeError when a header's alg does not fit the key type it resolved.
   if (err instanceof TypeError) return new TokenError('malformed', err.message);
   return new TokenError('internal', 'unexpected validation failure', { cause: err });
