@@ -24,11 +24,10 @@ export interface DecisionCache {
   peek(key: string): CacheResult<EngineDecision> | undefined;
   /**
    * Starts the shared-store lookup early, e.g. while the token is being validated (the entry is
-   * only ever used after validation succeeds). Undefined when there is nothing to look up.
+   * only ever used after validation succeeds). Undefined when there is nothing to look up: no
+   * shared store, or the entry is already in process.
    */
   prefetch(key: string): Promise<Computed<EngineDecision> | undefined> | undefined;
-  /** Whether the in-process layer holds `key` (counts nothing): a prefetch would be wasted. */
-  holds(key: string): boolean;
   /**
    * Returns the cached decision or evaluates it once for all concurrent identical requests.
    * `tokenExp` (seconds) bounds the lifetime; errors are never cached. `prefetched`: prefetch(key).
@@ -61,7 +60,6 @@ export function createDecisionCache(options: DecisionCacheOptions): DecisionCach
     },
     peek: (key) => cache.peek(key),
     prefetch: (key) => cache.prefetch(key),
-    holds: (key) => cache.holds(key),
     getOrEvaluate(key, tokenExp, evaluate, prefetched) {
       return cache.getOrCompute(key, () => {
         const t = now();

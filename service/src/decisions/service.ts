@@ -86,7 +86,6 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     const engine = engines.current();
     if (!cache || !engine) return undefined;
     const key = cache.keyFor({ tokenHash, serverId: server.id, action, context, revision: engine.revision });
-    if (cache.holds(key)) return { key, revision: engine.revision };
     const shared = cache.prefetch(key);
     return shared === undefined ? { key, revision: engine.revision } : { key, revision: engine.revision, shared };
   }

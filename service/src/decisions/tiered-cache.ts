@@ -32,11 +32,10 @@ export interface TieredCacheOptions {
 export interface TieredCache<V> {
   /** The in-process entry alone, counted as an LRU hit when found; a miss counts nothing (getOrCompute follows). */
   peek(key: string): CacheResult<V> | undefined;
-  /** Whether the in-process layer holds `key` (counts nothing). */
-  holds(key: string): boolean;
   /**
    * Starts the shared-store lookup of `key` early (it never rejects), so that it can run while the
-   * caller does other work; hand the result to getOrCompute. Undefined when there is no shared layer.
+   * caller does other work; hand the result to getOrCompute. Undefined when there is no shared
+   * layer or the in-process layer already holds the key (counts nothing).
    */
   prefetch(key: string): Promise<Computed<V> | undefined> | undefined;
   /** `prefetched`: this key's prefetch(), used instead of a new shared lookup. */
@@ -153,8 +152,7 @@ export function createTieredCache<V>(options: TieredCacheOptions): TieredCache<V
       metrics.increment(lookupMetric, { layer: 'lru', result: 'hit' });
       return { value: local.value, expiresAt: local.expiresAt, source: 'lru' };
     },
-    holds: (key) => lru.get(key) !== undefined,
-    prefetch: (key) => (sharedLayer ? readShared(key) : undefined),
+    prefetch: (key) => (sharedLayer && lru.get(key) === undefined ? readShared(key) : undefined),
     async getOrCompute(key, compute, prefetched) {
       const local = lru.get(key);
       if (local !== undefined) {
