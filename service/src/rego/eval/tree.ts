@@ -159,21 +159,28 @@ function merge(result: Value | undefined, v: Value | undefined, node: DataNode, 
   return result;
 }
 
-/** Merges each value of a clause into `s.acc`; enough after one solution when the value is constant. */
-const COMPLETE_SINK: ClauseSink = (s, c, f) => {
-  const get = c.value!.get;
-  if (get) {
-    // The value first: it may evaluate other rules, which use (and restore) s.acc themselves.
-    const v = get(s, f);
-    s.acc = merge(s.acc, v, s.accNode!, c, completeConflict);
-  } else {
-    c.value!.gen(s, f, (v) => {
-      s.acc = merge(s.acc, v, s.accNode!, c, completeConflict);
-      return false;
-    });
-  }
-  return c.constant;
-};
+/**
+ * A sink merging each value of a clause into `s.acc` (built once per kind, not per rule). A complete
+ * rule may stop after one solution when its value is constant; a function checks every solution.
+ */
+function mergingSink(conflict: (node: DataNode) => string, stopWhenConstant: boolean): ClauseSink {
+  return (s, c, f) => {
+    const get = c.value!.get;
+    if (get) {
+      // The value first: it may evaluate other rules, which use (and restore) s.acc themselves.
+      const v = get(s, f);
+      s.acc = merge(s.acc, v, s.accNode!, c, conflict);
+    } else {
+      c.value!.gen(s, f, (v) => {
+        s.acc = merge(s.acc, v, s.accNode!, c, conflict);
+        return false;
+      });
+    }
+    return stopWhenConstant && c.constant;
+  };
+}
+
+const COMPLETE_SINK = mergingSink(completeConflict, true);
 
 function evalComplete(s: EvalState, node: DataNode): Value | undefined {
   const outerAcc = s.acc;
@@ -338,20 +345,7 @@ export function callFunction(s: EvalState, node: DataNode, args: Value[], loc: R
   return v;
 }
 
-/** Merges each value of a function definition into `s.acc`; every solution is checked for conflicts. */
-const FUNCTION_SINK: ClauseSink = (s, c, f) => {
-  const get = c.value!.get;
-  if (get) {
-    const v = get(s, f);
-    s.acc = merge(s.acc, v, s.accNode!, c, functionConflict);
-  } else {
-    c.value!.gen(s, f, (v) => {
-      s.acc = merge(s.acc, v, s.accNode!, c, functionConflict);
-      return false;
-    });
-  }
-  return false;
-};
+const FUNCTION_SINK = mergingSink(functionConflict, false);
 
 /** The default function's value: its first solution. */
 const FUNCTION_DEFAULT_SINK: ClauseSink = (s, c, f) => {
