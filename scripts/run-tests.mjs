@@ -33,7 +33,7 @@ const env = { ...process.env, MCP_AUTHZ_TEST_RUN: runId, NODE_ENV: 'test' };
 // A per-test timeout bounds a stuck test. (--test-force-exit is not used: on Node 20 it can
 // end a file before all its results are reported.)
 const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files];
-console.log(`run-tests: ${files.length} files, run id ${runId}`);
+console.log(`run-tests: ${files.length} files, run id ${runId}, node ${process.version}`);
 // A file that leaks a handle keeps its process alive after its tests end; the watchdog turns
 // such a hang into a clear failure instead of a stalled CI run.
 const limitMs = Number(process.env.MCP_AUTHZ_TEST_WATCHDOG_MS ?? 15 * 60 * 1000);
