@@ -63,7 +63,8 @@ function mutate(mutations: Mutation[]): unknown {
     if (parent === null || typeof parent !== 'object') continue;
     const last = m.path[m.path.length - 1]!;
     if (m.op === 'replace') parent[last] = m.value;
-    else if (m.op === 'delete') Array.isArray(parent) ? parent.splice(Number(last), 1) : delete parent[last];
+    else if (m.op === 'delete' && Array.isArray(parent)) parent.splice(Number(last), 1);
+    else if (m.op === 'delete') delete parent[last];
     else if (parent[last] !== null && typeof parent[last] === 'object') parent[last][m.key] = m.value;
   }
   return copy;

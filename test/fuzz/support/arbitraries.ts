@@ -147,7 +147,7 @@ export const decisionBodyArb: fc.Arbitrary<DecisionBodyRecipe> = fc.record({
   action: fc.oneof({ arbitrary: actionArb, weight: 12 }, { arbitrary: jsonJunk, weight: 1 }),
   actions: fc.oneof(
     { arbitrary: fc.array(fc.oneof({ arbitrary: actionArb, weight: 20 }, { arbitrary: jsonJunk, weight: 1 }), { minLength: 1, maxLength: 4 }), weight: 12 },
-    fc.constant([]),
+    fc.constant<unknown[]>([]),
   ),
   context: fc.option(fc.oneof({ arbitrary: contextArb, weight: 12 }, { arbitrary: jsonJunk, weight: 1 }), { nil: undefined }),
   batch: fc.oneof({ arbitrary: fc.constant(false), weight: 2 }, fc.constant(true)),
