@@ -317,11 +317,16 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description The MCP request being authorized. Extra members are passed to the policy as is. */
+        /** @description The MCP request being authorized. Every member, named here or not, reaches the policy's `input.action` unchanged. */
         Action: {
             /** @example tools/call */
             method: string;
+            /** @description tools/call, tools/list: the tool name. */
             tool?: string;
+            /** @description prompts/get, prompts/list: the prompt name. */
+            prompt?: string;
+            /** @description resources/read, resources/list: the resource URI. */
+            resource?: string;
             arguments?: {
                 [key: string]: unknown;
             };

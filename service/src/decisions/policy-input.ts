@@ -12,16 +12,14 @@ export function buildPolicyInput(
   context: Record<string, unknown> | undefined,
   nowMs: number,
 ): PolicyInput {
-  const act: DecisionAction = { method: action.method };
-  if (action.tool !== undefined) act.tool = action.tool;
-  if (action.arguments !== undefined) act.arguments = action.arguments;
   const subj: PolicyInput['subject'] = { issuer: subject.issuer, scopes: subject.scopes, claims: subject.claims };
   if (subject.sub !== undefined) subj.sub = subject.sub;
   if (subject.client_id !== undefined) subj.client_id = subject.client_id;
   return {
     subject: subj,
     server: { id: server.id, resource: server.resource },
-    action: act,
+    // Every member the caller sent, unchanged: a policy must be able to judge what it names.
+    action: { ...action },
     context: { ...(context ?? {}), time: new Date(nowMs).toISOString() },
   };
 }

@@ -173,6 +173,8 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
           server: server.id,
           method: action.method,
           ...(action.tool !== undefined ? { tool: action.tool } : {}),
+          ...(typeof action.prompt === 'string' ? { prompt: action.prompt } : {}),
+          ...(typeof action.resource === 'string' ? { resource: action.resource } : {}),
           ...(action.arguments !== undefined ? { arguments: action.arguments } : {}),
           ...(subject ? { subject: { sub: subject.sub, client_id: subject.client_id, issuer: subject.issuer, scopes: subject.scopes } } : {}),
           outcome,

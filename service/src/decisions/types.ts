@@ -31,10 +31,17 @@ export type TokenValidationResult =
 export type TokenValidator = (token: string, server: ServerRef, tokenHash?: string) => Promise<TokenValidationResult>;
 
 /** The MCP request being authorised (validated at the HTTP edge). */
+/**
+ * The MCP request being decided. Besides the named members, a caller may send any other member;
+ * every one reaches the policy's `input.action` unchanged (DESIGN.md).
+ */
 export interface DecisionAction {
   method: string;
   tool?: string;
+  prompt?: string;
+  resource?: string;
   arguments?: Record<string, unknown>;
+  [member: string]: unknown;
 }
 
 export interface DecisionRequest {
@@ -118,6 +125,8 @@ export interface DecisionLogRecord {
   server: string;
   method: string;
   tool?: string;
+  prompt?: string;
+  resource?: string;
   arguments?: Record<string, unknown>;
   subject?: { sub?: string; client_id?: string; issuer: string; scopes: string[] };
   outcome: DecisionOutcome;
