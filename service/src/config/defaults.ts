@@ -54,6 +54,7 @@ export const DEFAULTS = {
     client_id_claims: ['client_id', 'azp'],
     introspection_auth_method: 'client_secret_basic',
   },
+  server: { shared_audience: false },
   caller: { role: 'resource_server' },
   oauth: {
     enabled: false,
