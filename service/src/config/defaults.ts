@@ -60,6 +60,8 @@ export const DEFAULTS = {
     enabled: false,
     signing_alg: 'RS256',
     scopes: ['mcp:read', 'mcp:write', 'mcp:admin'],
+    // Least privilege: an account is given its scopes explicitly (`users add --scopes`).
+    default_user_scopes: [],
     ttl: {
       access_token_seconds: 600,
       refresh_token_seconds: 1_209_600,
