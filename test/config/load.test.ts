@@ -34,7 +34,7 @@ describe('defaults', () => {
 describe('environment quick forms', () => {
   const env = {
     PORT: '9090', HOST: '0.0.0.0', REDIS_URL: 'redis://127.0.0.1:6379', POLICY_DIR: '/srv/policies',
-    AUTHZ_JWT_ISSUER: 'https://idp.test', AUTHZ_JWT_JWKS_URI: 'https://idp.test/jwks', AUTHZ_JWT_AUDIENCE: 'api://mcp',
+    AUTHZ_JWT_ISSUER: 'https://idp.test', AUTHZ_JWT_JWKS_URI: 'https://idp.test/jwks',
     AUTHZ_JWT_ALGORITHMS: 'ES256, EdDSA', AUTHZ_SERVERS: 'github=https://gh.test/mcp,files=https://f.test/mcp?x=1',
     AUTHZ_CLIENTS: 'gh-mcp:s3cret:github,docs-mcp:other:docs|files', AUTHZ_ADMIN_KEYS: 'admin-key-1,admin-key-2',
   };
@@ -47,9 +47,9 @@ describe('environment quick forms', () => {
     assert.equal(config.policies.dir, '/srv/policies');
     assert.deepEqual(config.issuers.map((i) => [i.issuer, i.jwks_uri, i.algorithms]), [['https://idp.test', 'https://idp.test/jwks', ['ES256', 'EdDSA']]]);
     assert.deepEqual(config.servers.map((s) => [s.id, s.resource, s.audiences]), [
-      ['github', 'https://gh.test/mcp', ['api://mcp']],
-      ['files', 'https://f.test/mcp?x=1', ['api://mcp']],
-      ['docs', 'docs', ['api://mcp']],
+      ['github', 'https://gh.test/mcp', []],
+      ['files', 'https://f.test/mcp?x=1', []],
+      ['docs', 'docs', []],
     ]);
     const [gh, docs, admin1, admin2] = config.callers;
     assert.deepEqual([gh!.id, gh!.role, gh!.servers], ['gh-mcp', 'resource_server', ['github']]);
@@ -67,6 +67,17 @@ describe('environment quick forms', () => {
     assert.equal(config.http.port, 4321);
     assert.deepEqual(config.servers.map((s) => s.id), ['wiki']);
     assert.deepEqual(config.callers[0]!.servers, ['wiki']);
+  });
+
+  test('AUTHZ_JWT_AUDIENCE is the extra audience of the one server the environment defines', () => {
+    const config = resolveConfig({}, { AUTHZ_SERVERS: 'github=https://gh.test/mcp', AUTHZ_JWT_AUDIENCE: 'api://mcp, api://gh' });
+    assert.deepEqual(config.servers.map((s) => [s.id, s.audiences]), [['github', ['api://mcp', 'api://gh']]]);
+  });
+
+  test('AUTHZ_JWT_REQUIRED_TYP makes the environment issuer require a typ', () => {
+    const config = resolveConfig({}, { AUTHZ_JWT_ISSUER: 'https://idp.test', AUTHZ_JWT_REQUIRED_TYP: 'at+jwt' });
+    assert.equal(config.issuers[0]!.required_typ, 'at+jwt');
+    assert.equal(resolveConfig({}, { AUTHZ_JWT_ISSUER: 'https://idp.test' }).issuers[0]!.required_typ, undefined);
   });
 
   test('empty variables count as unset', () => {
@@ -125,6 +136,27 @@ describe('invalid configuration names the key', () => {
       });
     });
   }
+
+  test('every key of a shared audience is named at once', () => {
+    const servers = [
+      { id: 'a', resource: 'https://a.test', audiences: ['api'] },
+      { id: 'b', resource: 'https://b.test', audiences: ['api'] },
+      { id: 'c', resource: 'https://a.test' },
+    ];
+    assert.throws(() => resolveConfig({ servers }), (err: ConfigError) => {
+      assert.deepEqual(err.issues.map((i) => i.path).sort(), ['servers[0].audiences[0]', 'servers[0].resource', 'servers[1].audiences[0]', 'servers[2].resource']);
+      return true;
+    });
+  });
+
+  test('servers that each set shared_audience may share an audience', () => {
+    const config = resolveConfig({ servers: [
+      { id: 'a', resource: 'https://a.test', audiences: ['api'], shared_audience: true },
+      { id: 'b', resource: 'https://b.test', audiences: ['api'], shared_audience: true },
+    ] });
+    assert.deepEqual(config.servers.map((s) => s.shared_audience), [true, true]);
+    assert.equal(resolveConfig({ servers: [{ id: 'a', resource: 'r' }] }).servers[0]!.shared_audience, false);
+  });
 
   test('a secret in a malformed AUTHZ_CLIENTS entry is not echoed', () => {
     assert.throws(() => resolveConfig({}, { AUTHZ_CLIENTS: 'id:topsecret' }), (err: Error) => !err.message.includes('topsecret'));

@@ -11,7 +11,7 @@ const token: ValidatedToken = {
   kind: 'jwt', issuer: 'https://iss', claims: { sub: 'alice', org: 'acme' }, sub: 'alice', clientId: 'c1',
   scopes: ['mcp:read'], audiences: ['https://r'], exp: Math.floor(Date.now() / 1000) + 60, jti: 'j1', tokenHash: 'h',
 };
-const server = { id: 'github', resource: 'https://r', audiences: [] };
+const server = { id: 'github', resource: 'https://r', audiences: [], shared_audience: false };
 
 test('fromTokensValidator maps valid and invalid results', async () => {
   const v = fromTokensValidator(

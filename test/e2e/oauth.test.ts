@@ -75,7 +75,7 @@ before(async () => {
     'servers:', `  - { id: files, resource: "${example.resource}", authorization_servers: ["${serviceUrl}"] }`,
     '',
   ].join('\n'));
-  const added = workDir.cli(['users', 'add', alice.username, '--password-stdin'], `${alice.password}\n`);
+  const added = workDir.cli(['users', 'add', alice.username, '--scopes', 'mcp:read', '--password-stdin'], `${alice.password}\n`);
   assert.equal(added.status, 0, added.stderr);
   service = spawnService(serviceUrl, workDir, { AUTHZ_CLIENTS: `files-mcp:${secret}:files` });
   if (!(await service.waitReady())) notReady = `service did not become ready: ${service.output().slice(-800)}`;

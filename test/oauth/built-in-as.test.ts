@@ -17,7 +17,7 @@ const otherResource = 'https://github.example.test/mcp';
 const callerSecret = randomBytes(24).toString('base64url');
 const machineSecret = randomBytes(24).toString('base64url');
 const redirectUri = 'http://127.0.0.1:53682/callback';
-const alice = { username: 'alice', password: 'correct horse battery staple' };
+const alice = { username: 'alice', password: 'correct horse battery staple', scopes: ['mcp:read', 'mcp:write'] };
 
 let as: AsHarness;
 let decisionsSkip: string | false = false;

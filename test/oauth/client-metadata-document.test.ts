@@ -18,7 +18,7 @@ import { startAuthorizationServer, type AsHarness } from './support/harness.js';
 const HOST = 'ide.example.test';
 const resource = 'https://files.example.test/mcp';
 const redirectUri = 'http://127.0.0.1:53683/callback';
-const alice = { username: 'alice', password: 'correct horse battery staple' };
+const alice = { username: 'alice', password: 'correct horse battery staple', scopes: ['mcp:read'] };
 const callerSecret = randomBytes(24).toString('base64url');
 const insecure = { execute: [client.allowInsecureRequests] };
 

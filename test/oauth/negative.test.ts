@@ -23,7 +23,7 @@ const resource = 'https://files.example.test/mcp';
 const callerSecret = randomBytes(24).toString('base64url');
 const machineSecret = randomBytes(24).toString('base64url');
 const redirectUri = 'http://127.0.0.1:53684/cb';
-const alice = { username: 'alice', password: 'correct horse battery staple' };
+const alice = { username: 'alice', password: 'correct horse battery staple', scopes: ['mcp:read'] };
 
 let as: AsHarness;
 let shortCodes: AsHarness;

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUsersCommand } from '../../service/src/cli/users.js';
-import { createFileUserStore, createSharedUserStore, hashPassword, verifyPassword } from '../../service/src/oauth/index.js';
+import { createFileUserStore, createSharedUserStore, hashPassword, validateUser, verifyPassword } from '../../service/src/oauth/index.js';
 import { createMemoryStore } from '../../service/src/store/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcp-authz-users-'));
@@ -48,6 +48,20 @@ describe('mcp-authz users add', () => {
     const password = /password \(shown once\): (\S+)/.exec(out.join(''))![1]!;
     const user = await createFileUserStore(usersFile).findBySub('user-42');
     assert.equal(await verifyPassword(password, user?.password_hash), true);
+  });
+
+  test('--scopes stores the scopes the user may grant; without it none are stored', async () => {
+    const usersFile = join(dir, 'scoped.yaml');
+    const configFile = join(dir, 'scoped.config.yaml');
+    writeFileSync(configFile, `oauth:\n  users:\n    file: ${JSON.stringify(usersFile)}\n`);
+    const io = { stdout: () => undefined, stderr: () => undefined };
+    assert.equal(await createUsersCommand(async () => 'a long enough password')(['add', 'erin', '--scopes', 'mcp:read, mcp:write', '--password-stdin', '--config', configFile], io), 0);
+    assert.equal(await createUsersCommand(async () => 'a long enough password')(['add', 'finn', '--password-stdin', '--config', configFile], io), 0);
+    const store = createFileUserStore(usersFile);
+    assert.deepEqual((await store.find('erin'))?.scopes, ['mcp:read', 'mcp:write']);
+    assert.equal((await store.find('finn'))?.scopes, undefined);
+    const hash = (await store.find('erin'))!.password_hash;
+    assert.throws(() => validateUser({ username: 'g', password_hash: hash, scopes: 'mcp:read' }, 'u'), /u\.scopes: must be a list/);
   });
 
   test('refuses bad input with exit code 2', async () => {

@@ -268,6 +268,94 @@ describe('opaque tokens', () => {
   });
 });
 
+describe('upstream introspection answers', () => {
+  const OTHER = 'https://other.test/mcp';
+
+  async function setup(servers: (issuer: string) => Record<string, unknown>[]): Promise<{ as: IdentityProvider; h: Harness; byId: (id: string) => ServerConfig }> {
+    const as = await startIdentityProvider({ introspectionClient: { id: 'authz', secret: 's3cret' } });
+    const raw = {
+      issuers: [{ issuer: as.issuer, introspection: { endpoint: as.introspectionEndpoint, client_id: 'authz', client_secret: 's3cret' } }],
+      servers: servers(as.issuer),
+    };
+    const h = harness(raw);
+    const all = resolveConfig(raw).servers;
+    return { as, h, byId: (id) => all.find((s) => s.id === id)! };
+  }
+
+  const outcome = async (h: Harness, token: string, server: ServerConfig): Promise<string> => {
+    const r = await h.validator.validateForServer(token, server);
+    return r.valid ? 'valid' : r.reason;
+  };
+
+  test('a token_type or token_use other than an access token is refused', async () => {
+    const { as, h } = await setup((iss) => [{ id: 's', resource: RESOURCE, opaque_token_issuer: iss }]);
+    try {
+      const cases: [Record<string, unknown>, string][] = [
+        [{}, 'valid'],
+        [{ token_type: 'Bearer' }, 'valid'],
+        [{ token_type: 'bearer' }, 'valid'],
+        [{ token_type: 'access_token' }, 'valid'],
+        [{ token_type: 'urn:ietf:params:oauth:token-type:access_token' }, 'valid'],
+        [{ token_use: 'access_token' }, 'valid'],
+        [{ token_type: 'refresh_token' }, 'wrong_type'],
+        [{ token_type: 'Refresh' }, 'wrong_type'],
+        [{ token_type: 'urn:ietf:params:oauth:token-type:refresh_token' }, 'wrong_type'],
+        [{ token_type: 'urn:ietf:params:oauth:token-type:id_token' }, 'wrong_type'],
+        [{ token_type: 'N_A' }, 'wrong_type'],
+        [{ token_type: 'DPoP' }, 'wrong_type'],
+        [{ token_type: 42 }, 'wrong_type'],
+        [{ token_type: 'Bearer', token_use: 'refresh_token' }, 'wrong_type'],
+      ];
+      for (const [i, [claims, want]] of cases.entries()) {
+        as.opaqueTokens.set(`t-${i}`, { aud: RESOURCE, ...claims });
+        assert.equal(await reason(h, `t-${i}`), want, JSON.stringify(claims));
+      }
+    } finally {
+      await as.close();
+    }
+  });
+
+  test('aud may be absent only when a single server trusts the issuer', async () => {
+    const single = await setup((iss) => [{ id: 's', resource: RESOURCE, opaque_token_issuer: iss }]);
+    try {
+      single.as.opaqueTokens.set('no-aud', { sub: 'carol' });
+      assert.equal(await reason(single.h, 'no-aud'), 'valid');
+    } finally {
+      await single.as.close();
+    }
+
+    const shared = await setup((iss) => [
+      { id: 's', resource: RESOURCE, opaque_token_issuer: iss },
+      { id: 'other', resource: OTHER, opaque_token_issuer: iss },
+    ]);
+    try {
+      const { as, h, byId } = shared;
+      as.opaqueTokens.set('no-aud', { sub: 'carol' });
+      as.opaqueTokens.set('for-other', { sub: 'carol', aud: OTHER });
+      assert.equal(await outcome(h, 'no-aud', byId('s')), 'audience_mismatch');
+      assert.equal(await outcome(h, 'no-aud', byId('other')), 'audience_mismatch');
+      const both = await h.validator.validateForServers('no-aud', [byId('s'), byId('other')]);
+      assert.ok(!both.valid && both.reason === 'audience_mismatch');
+      assert.equal(await outcome(h, 'for-other', byId('other')), 'valid');
+      assert.equal(await outcome(h, 'for-other', byId('s')), 'audience_mismatch');
+    } finally {
+      await shared.as.close();
+    }
+
+    // A second server trusting the issuer for JWTs only is enough: its tokens could be the unnamed one.
+    const jwtOnly = await setup((iss) => [
+      { id: 's', resource: RESOURCE, opaque_token_issuer: iss },
+      { id: 'other', resource: OTHER, issuers: [iss] },
+    ]);
+    try {
+      jwtOnly.as.opaqueTokens.set('no-aud', { sub: 'carol' });
+      assert.equal(await reason(jwtOnly.h, 'no-aud'), 'audience_mismatch');
+    } finally {
+      await jwtOnly.as.close();
+    }
+  });
+});
+
 test('the observer sees every outcome', async () => {
   const idp = await startIdentityProvider({ alg: 'RS256' });
   try {

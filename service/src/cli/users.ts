@@ -9,9 +9,11 @@ import { createFileUserStore, createSharedUserStore, hashPassword, validateUser,
 import { createRedisStore } from '../store/index.js';
 import type { CliIo } from './types.js';
 
-const USAGE = `usage: mcp-authz users add <username> [--sub <subject>] [--claims <json object>] [--password-stdin] [--file <users.yaml>] [--config <authz.config.yaml>]
+const USAGE = `usage: mcp-authz users add <username> [--sub <subject>] [--scopes <list>] [--claims <json object>] [--password-stdin] [--file <users.yaml>] [--config <authz.config.yaml>]
 
   --sub             token subject (default: the username)
+  --scopes          scopes this user may grant, space or comma separated, e.g. 'mcp:read mcp:write'
+                    (default: none stored, so oauth.default_user_scopes applies)
   --claims          extra access-token claims for policies, e.g. '{"roles":["admin"]}'
   --password-stdin  read the password from standard input (otherwise one is generated and printed once)
   --file            users file to write (default: oauth.users.file; ignored when oauth.users.source is redis)
@@ -30,6 +32,7 @@ async function add(argv: string[], io: CliIo, stdin: () => Promise<string>): Pro
     strict: true,
     options: {
       sub: { type: 'string' },
+      scopes: { type: 'string' },
       claims: { type: 'string' },
       'password-stdin': { type: 'boolean' },
       file: { type: 'string' },
@@ -57,7 +60,8 @@ async function add(argv: string[], io: CliIo, stdin: () => Promise<string>): Pro
   }
   let user: OAuthUser;
   try {
-    user = validateUser({ username: positionals[0], sub: values.sub, claims, password_hash: await hashPassword(password) }, 'user');
+    const scopes = values.scopes?.split(/[\s,]+/).filter((x) => x !== '');
+    user = validateUser({ username: positionals[0], sub: values.sub, claims, scopes, password_hash: await hashPassword(password) }, 'user');
   } catch (err) {
     io.stderr(`${(err as Error).message}\n`);
     return 2;

@@ -12,6 +12,32 @@ function duplicates<T>(items: readonly T[], key: (t: T) => string, path: (i: num
   });
 }
 
+// A token is accepted for a server when its `aud` names any of the server's audiences, so two servers
+// accepting one value accept each other's tokens. Every key involved is named, unless each server
+// sharing the value gave up isolation with `shared_audience`.
+function sharedAudiences(servers: AuthzConfig['servers'], issues: SchemaIssue[]): void {
+  const holders = new Map<string, { server: number; path: string }[]>();
+  servers.forEach((server, i) => {
+    const keys: [string, string][] = [[server.resource, `servers[${i}].resource`], ...server.audiences.map((a, k): [string, string] => [a, `servers[${i}].audiences[${k}]`])];
+    for (const [value, path] of keys) {
+      const list = holders.get(value) ?? [];
+      if (!list.some((h) => h.server === i)) list.push({ server: i, path });
+      holders.set(value, list);
+    }
+  });
+  for (const [value, list] of holders) {
+    if (list.length < 2 || list.every((h) => servers[h.server]!.shared_audience)) continue;
+    for (const h of list) {
+      const others = list.filter((o) => o !== h).map((o) => o.path).join(', ');
+      issues.push({
+        path: h.path,
+        message: `"${value}" is also accepted by ${others}: each server would accept the other's tokens `
+          + '(give every server a distinct audience, or set shared_audience: true on each of them to give up this isolation)',
+      });
+    }
+  }
+}
+
 /** Returns every cross-reference problem of a schema-valid configuration. */
 export function checkConfig(config: AuthzConfig): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
@@ -41,6 +67,7 @@ export function checkConfig(config: AuthzConfig): SchemaIssue[] {
       }
     }
   });
+  sharedAudiences(config.servers, issues);
 
   duplicates(config.callers, (c) => c.id, (i) => `callers[${i}].id`, issues);
   const hashOwner = new Map<string, number>();

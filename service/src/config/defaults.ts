@@ -54,11 +54,14 @@ export const DEFAULTS = {
     client_id_claims: ['client_id', 'azp'],
     introspection_auth_method: 'client_secret_basic',
   },
+  server: { shared_audience: false },
   caller: { role: 'resource_server' },
   oauth: {
     enabled: false,
     signing_alg: 'RS256',
     scopes: ['mcp:read', 'mcp:write', 'mcp:admin'],
+    // Least privilege: an account is given its scopes explicitly (`users add --scopes`).
+    default_user_scopes: [],
     ttl: {
       access_token_seconds: 600,
       refresh_token_seconds: 1_209_600,

@@ -19,6 +19,7 @@ export const ENV_VARIABLES = {
   AUTHZ_JWT_JWKS_URI: 'issuers[].jwks_uri',
   AUTHZ_JWT_AUDIENCE: 'servers[].audiences',
   AUTHZ_JWT_ALGORITHMS: 'issuers[].algorithms',
+  AUTHZ_JWT_REQUIRED_TYP: 'issuers[].required_typ',
   AUTHZ_SERVERS: 'servers[]',
   AUTHZ_CLIENTS: 'callers[] (resource servers)',
   AUTHZ_ADMIN_KEYS: 'callers[] (admins)',
@@ -86,10 +87,12 @@ export function applyEnv(fileRaw: Raw, env: Record<string, string | undefined>):
     if (jwksUri !== undefined) entry.jwks_uri = jwksUri;
     const algs = get('AUTHZ_JWT_ALGORITHMS');
     entry.algorithms = algs === undefined ? [...DEFAULT_ALGORITHMS] : list(algs);
+    const typ = get('AUTHZ_JWT_REQUIRED_TYP');
+    if (typ !== undefined) entry.required_typ = typ;
     sources.set(`issuers[${issuers.length}]`, 'AUTHZ_JWT_ISSUER');
     issuers.push(entry);
   } else {
-    for (const name of ['AUTHZ_JWT_JWKS_URI', 'AUTHZ_JWT_ALGORITHMS'] as const) {
+    for (const name of ['AUTHZ_JWT_JWKS_URI', 'AUTHZ_JWT_ALGORITHMS', 'AUTHZ_JWT_REQUIRED_TYP'] as const) {
       if (get(name) !== undefined) issues.push({ path: name, message: 'needs AUTHZ_JWT_ISSUER' });
     }
   }
@@ -135,12 +138,21 @@ export function applyEnv(fileRaw: Raw, env: Record<string, string | undefined>):
     });
   }
 
+  // One audience for several servers would make each accept the others' tokens (DESIGN.md).
   const audience = get('AUTHZ_JWT_AUDIENCE');
   if (audience !== undefined) {
     if (envServers.length === 0) {
       issues.push({ path: 'AUTHZ_JWT_AUDIENCE', message: 'needs a server from AUTHZ_SERVERS or AUTHZ_CLIENTS' });
+    } else if (envServers.length > 1) {
+      issues.push({
+        path: 'AUTHZ_JWT_AUDIENCE',
+        message: `applies to one server only, but the environment defines ${envServers.length} (${envServers.map((s) => s.id).join(', ')}): `
+          + 'with several servers each server\'s resource is its audience (unset AUTHZ_JWT_AUDIENCE)',
+      });
+    } else {
+      envServers[0]!.audiences = list(audience);
+      sources.set(`servers[${servers.indexOf(envServers[0]!)}].audiences`, 'AUTHZ_JWT_AUDIENCE');
     }
-    for (const s of envServers) s.audiences = list(audience);
   }
 
   const adminKeys = get('AUTHZ_ADMIN_KEYS');

@@ -55,15 +55,14 @@ export function resolveConfig(raw: Record<string, unknown>, env: Record<string, 
   const overlay = applyEnv(raw, env);
   if (overlay.issues.length > 0) throw new ConfigError(overlay.issues, file);
   const config = overlay.raw;
-  if (!validate(config)) {
-    const issues: SchemaIssue[] = describeAjvErrors(validate.errors).map((issue) => {
-      const from = envSourceOf(issue.path, overlay.sources);
-      return from === undefined ? issue : { path: `${issue.path} (from ${from})`, message: issue.message };
-    });
-    throw new ConfigError(issues, file);
-  }
+  // A key set by an environment variable is named with that variable.
+  const withSources = (issues: SchemaIssue[]): SchemaIssue[] => issues.map((issue) => {
+    const from = envSourceOf(issue.path, overlay.sources);
+    return from === undefined ? issue : { path: `${issue.path} (from ${from})`, message: issue.message };
+  });
+  if (!validate(config)) throw new ConfigError(withSources(describeAjvErrors(validate.errors)), file);
   const typed = withImpliedIssuers(config as unknown as AuthzConfig);
   const problems = [...checkConfig(typed), ...checkOAuth(typed)];
-  if (problems.length > 0) throw new ConfigError(problems, file);
+  if (problems.length > 0) throw new ConfigError(withSources(problems), file);
   return typed;
 }

@@ -19,6 +19,8 @@ function window(defaults: { max: number; window_seconds: number }): Record<strin
 }
 
 const o = DEFAULTS.oauth;
+// RFC 6749 §3.3 scope-token.
+const scopeToken = { type: 'string', pattern: '^[!#-\\[\\]-~]+$' } as const;
 
 const staticClientSchema = {
   type: 'object',
@@ -43,7 +45,8 @@ export const oauthSchema = section({
   enabled: { type: 'boolean', default: o.enabled },
   issuer: { type: 'string', format: 'uri', pattern: '^https?://[^/?#]+(/[^?#]*[^/?#])?$' },
   signing_alg: { enum: ['RS256', 'PS256', 'ES256'], default: o.signing_alg },
-  scopes: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[!#-\\[\\]-~]+$' }, default: o.scopes },
+  scopes: { type: 'array', minItems: 1, uniqueItems: true, items: scopeToken, default: o.scopes },
+  default_user_scopes: { type: 'array', uniqueItems: true, items: scopeToken, default: o.default_user_scopes },
   default_resource: nonEmptyString,
   ttl: section({
     access_token_seconds: { ...positiveInt, default: o.ttl.access_token_seconds },
@@ -97,7 +100,10 @@ export interface OAuthConfig {
   /** Public URL of the built-in authorization server; default `http://<http.host>:<http.port>`. */
   issuer?: string;
   signing_alg: 'RS256' | 'PS256' | 'ES256';
+  /** What the server offers: a token's scopes are always among these. */
   scopes: string[];
+  /** The scopes of a user whose account names none. */
+  default_user_scopes: string[];
   default_resource?: string;
   ttl: {
     access_token_seconds: number;
@@ -165,6 +171,17 @@ export function checkOAuth(config: AuthzConfig): SchemaIssue[] {
   if (config.oauth.enabled && config.oauth.issuer === undefined && config.http.port === 0) {
     issues.push({ path: 'oauth.issuer', message: 'is required when http.port is 0 (the issuer URL must be known before listening)' });
   }
+  const offered = new Set(config.oauth.scopes);
+  config.oauth.default_user_scopes.forEach((scope, i) => {
+    if (!offered.has(scope)) issues.push({ path: `oauth.default_user_scopes[${i}]`, message: `"${scope}" is not one of oauth.scopes` });
+  });
+  // The OIDC scopes are always known to the provider; any other scope a client is limited to must be offered.
+  const clientScopes = new Set(['openid', 'offline_access', ...offered]);
+  config.oauth.clients.forEach((c, i) => {
+    for (const scope of c.scope?.split(' ') ?? []) {
+      if (!clientScopes.has(scope)) issues.push({ path: `oauth.clients[${i}].scope`, message: `"${scope}" is not one of oauth.scopes` });
+    }
+  });
   const ids = new Set<string>();
   config.oauth.clients.forEach((c, i) => {
     if (ids.has(c.client_id)) issues.push({ path: `oauth.clients[${i}].client_id`, message: `duplicates "${c.client_id}"` });

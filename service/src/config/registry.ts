@@ -7,6 +7,8 @@ export interface Registry {
   readonly callers: ReadonlyMap<string, CallerConfig>;
   /** The issuers a server trusts (all configured issuers when the server names none). */
   trustedIssuers(server: ServerConfig): readonly string[];
+  /** How many servers trust this issuer. */
+  trustCount(issuer: string): number;
   /** Every audience value that makes a token meant for this server. */
   audiencesOf(server: ServerConfig): readonly string[];
   /** The servers a caller may ask about (an admin without a list: all). */
@@ -26,11 +28,17 @@ export function createRegistry(config: AuthzConfig): Registry {
     caller.servers === undefined ? undefined : new Set(caller.servers);
   const callerServers = new Map([...callers.values()].map((c) => [c.id, serverIdsOf(c)]));
 
+  const trustCounts = new Map<string, number>();
+  for (const server of allServers) {
+    for (const iss of server.issuers ?? allIssuers) trustCounts.set(iss, (trustCounts.get(iss) ?? 0) + 1);
+  }
+
   return {
     issuers,
     servers,
     callers,
     trustedIssuers: (server) => server.issuers ?? allIssuers,
+    trustCount: (issuer) => trustCounts.get(issuer) ?? 0,
     audiencesOf: (server) => [server.resource, ...server.audiences],
     serversOf(caller) {
       const ids = callerServers.get(caller.id);

@@ -81,6 +81,7 @@ const serverSchema = {
     issuers: { ...stringList, minItems: 1 },
     authorization_servers: { type: 'array', items: httpUrl },
     opaque_token_issuer: nonEmptyString,
+    shared_audience: { type: 'boolean', default: DEFAULTS.server.shared_audience },
   },
 } as const;
 

@@ -53,6 +53,11 @@ export interface ServerConfig {
   issuers?: string[];
   authorization_servers?: string[];
   opaque_token_issuer?: string;
+  /**
+   * Gives up audience isolation: this server may accept an audience another server accepts too
+   * (both must say so), so a token for one is accepted by the other.
+   */
+  shared_audience: boolean;
 }
 
 export type CallerRole = 'resource_server' | 'admin';

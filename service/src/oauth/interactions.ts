@@ -17,6 +17,8 @@ export interface InteractionDeps {
   /** Secret the CSRF tokens are derived from (shared by replicas). */
   csrfSecret: () => string;
   issuerOrigin: string;
+  /** `oauth.scopes`: granted per resource only (where the client and user limits apply). */
+  resourceScopes: ReadonlySet<string>;
   users: UserStore;
   limiter: RateLimiter;
   loginLimit: RateWindow;
@@ -25,6 +27,25 @@ export interface InteractionDeps {
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+interface MissingConsent {
+  missingOIDCScope?: string[];
+  missingOIDCClaims?: string[];
+  missingResourceScopes?: Record<string, string[]>;
+}
+
+/**
+ * What the consent prompt asks for. oidc-provider also reports the resource scopes as missing OpenID
+ * scopes (they are registered as scopes so clients may name them); those are never granted outside a
+ * resource, where the client and user limits were applied, so they are set apart to be declined.
+ */
+function consentAsked(details: Details, resourceScopes: ReadonlySet<string>): { oidc: string[]; outsideResource: string[]; byResource: Record<string, string[]>; shown: string[] } {
+  const missing = details.prompt.details as MissingConsent;
+  const oidc = (missing.missingOIDCScope ?? []).filter((s) => !resourceScopes.has(s));
+  const outsideResource = (missing.missingOIDCScope ?? []).filter((s) => resourceScopes.has(s));
+  const byResource = missing.missingResourceScopes ?? {};
+  return { oidc, outsideResource, byResource, shown: [...new Set([...oidc, ...Object.values(byResource).flat()])] };
+}
 
 function csrfToken(secret: string, uid: string): string {
   return createHmac('sha256', secret).update(`csrf:${uid}`).digest('base64url');
@@ -40,6 +61,14 @@ function csrfValid(secret: string, uid: string, given: unknown): boolean {
 async function clientName(provider: Provider, clientId: unknown): Promise<string> {
   const client = typeof clientId === 'string' ? await provider.Client.find(clientId) : undefined;
   return client?.clientName ?? (typeof clientId === 'string' ? clientId : 'an application');
+}
+
+// The name a user can check before an authorization code is sent there (the client name is the
+// client's own claim; the redirect host is where the code really goes).
+function redirectHostOf(details: Details): string {
+  const uri = details.params.redirect_uri;
+  if (typeof uri !== 'string') return 'the application';
+  return URL.parse(uri)?.host || uri;
 }
 
 function resourcesOf(details: Details): string[] {
@@ -89,8 +118,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
       await showLogin(res, details);
       return;
     }
-    const missing = details.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
-    const scopes = [...new Set([...(missing.missingOIDCScope ?? []), ...Object.values(missing.missingResourceScopes ?? {}).flat()])];
+    const scopes = consentAsked(details, deps.resourceScopes).shown;
     sendPage(res, 200, consentPage({
       action: `${INTERACTION_PATH}/${details.uid}/confirm`,
       abortAction: `${INTERACTION_PATH}/${details.uid}/abort`,
@@ -99,6 +127,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
       account: details.session?.accountId ?? '',
       scopes,
       resources: resourcesOf(details),
+      redirectHost: redirectHostOf(details),
     }));
   });
 
@@ -142,15 +171,18 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
       return;
     }
     const grant = (details.grantId !== undefined ? await provider.Grant.find(details.grantId) : undefined) ?? new provider.Grant({ accountId, clientId });
-    const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
-    if (missing.missingOIDCScope !== undefined) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    const missing = details.prompt.details as MissingConsent;
+    const asked = consentAsked(details, deps.resourceScopes);
+    if (asked.oidc.length > 0) grant.addOIDCScope(asked.oidc.join(' '));
+    // Declined, not granted: recorded so the prompt does not ask for them again.
+    if (asked.outsideResource.length > 0) grant.rejectOIDCScope(asked.outsideResource.join(' '));
     if (missing.missingOIDCClaims !== undefined) grant.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+    for (const [indicator, scopes] of Object.entries(asked.byResource)) grant.addResourceScope(indicator, scopes.join(' '));
     const grantId = await grant.save();
     deps.audit('consent.granted', {
       sub: accountId, client_id: clientId, grant_id: grantId,
-      scopes: [...(missing.missingOIDCScope ?? []), ...Object.values(missing.missingResourceScopes ?? {}).flat()],
-      resources: Object.keys(missing.missingResourceScopes ?? {}),
+      scopes: asked.shown,
+      resources: Object.keys(asked.byResource),
     });
     await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   });

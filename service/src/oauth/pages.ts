@@ -58,7 +58,7 @@ ${errorBlock(o.error)}
   };
 }
 
-export function consentPage(o: { action: string; abortAction: string; csrf: string; clientName: string; account: string; scopes: string[]; resources: string[] }): Page {
+export function consentPage(o: { action: string; abortAction: string; csrf: string; clientName: string; account: string; scopes: string[]; resources: string[]; redirectHost: string }): Page {
   const scopes = o.scopes.length === 0 ? '<li>no additional permissions</li>' : o.scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('');
   const resources = o.resources.map((r) => `<li>${escapeHtml(r)}</li>`).join('');
   return {
@@ -67,6 +67,7 @@ export function consentPage(o: { action: string; abortAction: string; csrf: stri
 <p><strong>${escapeHtml(o.clientName)}</strong> asks to act as <strong>${escapeHtml(o.account)}</strong> with these permissions:</p>
 <ul aria-label="Requested permissions">${scopes}</ul>
 ${resources === '' ? '' : `<p>on:</p><ul aria-label="Servers">${resources}</ul>`}
+<p>Either way, you will then be sent to <strong>${escapeHtml(o.redirectHost)}</strong>.</p>
 <form method="post" action="${escapeHtml(o.action)}">
 <input type="hidden" name="csrf" value="${escapeHtml(o.csrf)}">
 <button type="submit">Allow</button>

@@ -1,5 +1,6 @@
 // Builds the oidc-provider instance: OAuth 2.1 only (code + PKCE S256, client credentials, refresh
-// rotation), RFC 8707 resources as the JWT access token's `aud` (RFC 9068), dynamic registration
+// rotation), RFC 8707 resources as the JWT access token's `aud` (RFC 9068), scopes limited to what
+// the client and the user may have (scopes.ts), dynamic registration
 // under the client policy, the store adapter, the current signing key, and our interaction pages.
 import Provider, { errors, type Adapter, type Client, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { OAuthConfig } from '../config/oauth.js';
@@ -9,6 +10,7 @@ import { INTERACTION_PATH } from './interactions.js';
 import type { KeyRing } from './keys.js';
 import { messagePage } from './pages.js';
 import { metadataDocumentAllowed, registrationProblem } from './policy.js';
+import { grantableScopes } from './scopes.js';
 import type { UserStore } from './users.js';
 import type { FetchLike } from '../tokens/fetch-json.js';
 
@@ -54,7 +56,13 @@ function policyValidator(configured: ReadonlySet<string>) {
 export function createProvider(options: ProviderOptions): Provider {
   const { oauth, issuer } = options;
   const alg = oauth.signing_alg;
-  const scope = oauth.scopes.join(' ');
+  // The account is the grant's (token endpoint) or, at the authorization endpoint, the signed-in
+  // session's; before sign-in only the client limit applies, and consent comes after sign-in.
+  const scopesFor = async (ctx: KoaContextWithOIDC, client: Client): Promise<string[]> => {
+    const accountId = ctx.oidc.account?.accountId ?? ctx.oidc.session?.accountId;
+    const user = accountId === undefined ? undefined : (await options.users.findBySub(accountId)) ?? null;
+    return grantableScopes(oauth, { clientScope: client.scope, user });
+  };
 
   const configuration: Configuration = {
     ...(options.fetch !== undefined ? { fetch: options.fetch as Configuration['fetch'] } : {}),
@@ -118,10 +126,10 @@ export function createProvider(options: ProviderOptions): Provider {
           return all.length === 1 ? all[0]! : undefined;
         },
         useGrantedResource: async () => true,
-        getResourceServerInfo: async (_ctx, resource) => {
+        getResourceServerInfo: async (ctx, resource, client) => {
           if (!options.resources().has(resource)) throw new errors.InvalidTarget(`${resource} is not a registered server`);
           return {
-            scope,
+            scope: (await scopesFor(ctx, client)).join(' '),
             audience: resource,
             accessTokenTTL: oauth.ttl.access_token_seconds,
             accessTokenFormat: 'jwt',

@@ -181,6 +181,7 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
     provider: () => provider!,
     csrfSecret: () => ring!.cookieSecrets[0]!,
     issuerOrigin: new URL(issuer).origin,
+    resourceScopes: new Set(oauth.scopes),
     users,
     limiter,
     loginLimit: oauth.rate_limits.login,

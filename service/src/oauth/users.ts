@@ -12,6 +12,8 @@ export interface OAuthUser {
   password_hash: string;
   /** Extra claims copied into access tokens (e.g. `roles`), for policies. */
   claims?: Record<string, unknown>;
+  /** The scopes this user may grant a client; absent means `oauth.default_user_scopes`. */
+  scopes?: string[];
 }
 
 export interface UserStore {
@@ -26,6 +28,8 @@ export class UserStoreError extends Error {
 }
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
+// RFC 6749 §3.3 scope-token.
+const SCOPE = /^[!#-[\]-~]+$/;
 
 /** Throws UserStoreError naming the first bad field. */
 export function validateUser(value: unknown, where: string): OAuthUser {
@@ -35,10 +39,17 @@ export function validateUser(value: unknown, where: string): OAuthUser {
   if (typeof u.password_hash !== 'string' || !isPasswordHash(u.password_hash)) throw new UserStoreError(`${where}.password_hash: must be an scrypt hash (mcp-authz users add)`);
   if (u.sub !== undefined && (typeof u.sub !== 'string' || u.sub === '')) throw new UserStoreError(`${where}.sub: must be a non-empty string`);
   if (u.claims !== undefined && (typeof u.claims !== 'object' || u.claims === null || Array.isArray(u.claims))) throw new UserStoreError(`${where}.claims: must be a mapping`);
-  return { username: u.username, sub: u.sub ?? u.username, password_hash: u.password_hash, ...(u.claims !== undefined ? { claims: u.claims } : {}) };
+  if (u.scopes !== undefined && (!Array.isArray(u.scopes) || u.scopes.some((x) => typeof x !== 'string' || !SCOPE.test(x)))) {
+    throw new UserStoreError(`${where}.scopes: must be a list of scope names`);
+  }
+  return {
+    username: u.username, sub: u.sub ?? u.username, password_hash: u.password_hash,
+    ...(u.claims !== undefined ? { claims: u.claims } : {}),
+    ...(u.scopes !== undefined ? { scopes: [...new Set(u.scopes)] } : {}),
+  };
 }
 
-/** Reads a users file: `users: [{ username, password_hash, sub?, claims? }]`. A missing file is empty. */
+/** Reads a users file: `users: [{ username, password_hash, sub?, claims?, scopes? }]`. A missing file is empty. */
 export async function readUsersFile(path: string): Promise<OAuthUser[]> {
   let text: string;
   try {

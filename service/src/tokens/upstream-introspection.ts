@@ -27,6 +27,18 @@ async function endpointOf(issuer: IssuerConfig, options: UpstreamIntrospectionOp
   return doc.introspection_endpoint;
 }
 
+// RFC 7662 `token_type` is an RFC 6749 §7.1 type (case-insensitive) or, from some servers, an RFC 8693
+// token type identifier; `token_use` is how some servers (e.g. ORY Hydra) tell access from refresh
+// tokens. Absent is fine; anything else (refresh or ID tokens, DPoP-bound tokens whose proof is never
+// checked here) is not a bearer access token.
+const ACCESS_TOKEN_TYPES = new Set(['bearer', 'access_token', 'urn:ietf:params:oauth:token-type:access_token']);
+
+function isAccessToken(claims: Record<string, unknown>): boolean {
+  const { token_type: type, token_use: use } = claims;
+  if (type !== undefined && (typeof type !== 'string' || !ACCESS_TOKEN_TYPES.has(type.toLowerCase()))) return false;
+  return use === undefined || use === 'access_token';
+}
+
 export async function introspectUpstream(token: string, issuer: IssuerConfig, tokenHash: string, options: UpstreamIntrospectionOptions): Promise<ValidatedToken> {
   const settings = issuer.introspection;
   if (settings === undefined) throw new TokenError('opaque_not_supported', `issuer ${issuer.issuer} has no introspection settings`);
@@ -45,6 +57,7 @@ export async function introspectUpstream(token: string, issuer: IssuerConfig, to
   }
   if (answer.active !== true) throw new TokenError('inactive', 'the authorization server reports the token inactive');
   const { active: _active, ...claims } = answer;
+  if (!isAccessToken(claims)) throw new TokenError('wrong_type', 'the authorization server reports a token that is not an access token');
   if (claims.iss !== undefined && claims.iss !== issuer.issuer) throw new TokenError('claim_invalid', 'introspection answer names another issuer');
   const nowSec = options.now() / 1000;
   if (typeof claims.exp === 'number' && claims.exp <= nowSec - issuer.clock_tolerance) throw new TokenError('expired', 'token expired');

@@ -1,6 +1,7 @@
 // Token validation for a server: selects the issuer by the token's `iss` (never trying every key),
 // verifies it (JWT) or asks the server's one opaque-token issuer (RFC 7662), then checks that the
-// server trusts that issuer and that `aud` names the server. Invalid tokens are results, not throws.
+// server trusts that issuer and that `aud` names the server (an introspection answer may omit `aud`
+// only when one server alone trusts its issuer). Invalid tokens are results, not throws.
 import { hash } from 'node:crypto';
 import type { AuthzConfig, ServerConfig } from '../config/types.js';
 import type { Registry } from '../config/registry.js';
@@ -166,8 +167,14 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
       try {
         const result = await cached(`opaque:${iss}:${tokenHash}`, () =>
           introspectUpstream(token, issuer, tokenHash, { timeoutMs: settings.introspection.timeout_ms, fetch: options.fetch, now, metadata: metadata.get(iss)! }));
-        // The designated server may omit `aud`; when it names one, it must name the server.
-        const server = result.token.audiences.length === 0 ? candidates[0] : candidates.find((s) => accepts(result.token, s));
+        // An answer without `aud` says nothing about which server the token is for: it is accepted
+        // only when a single server trusts the issuer, so it cannot be another server's token.
+        if (result.token.audiences.length === 0) {
+          if (registry.trustCount(iss) === 1) return { valid: true, token: result.token, server: candidates[0]!, cached: result.cached };
+          failure = new TokenError('audience_mismatch', 'the introspection answer names no audience and several servers trust its issuer');
+          continue;
+        }
+        const server = candidates.find((s) => accepts(result.token, s));
         if (server !== undefined) return { valid: true, token: result.token, server, cached: result.cached };
         failure = new TokenError('audience_mismatch', 'token audience does not name the server');
       } catch (err) {

@@ -91,7 +91,7 @@ export async function authorizeInBrowser(browser: Browser, authorizationUrl: str
     if (page.status !== 200 || forms.length === 0) throw new Error(`unexpected page ${page.status} at ${page.url}: ${page.html.slice(0, 300)}`);
     const login = forms.find((f) => f.action.endsWith('/login'));
     const confirm = forms.find((f) => f.action.endsWith('/confirm'));
-    if (login !== undefined) step = await browser.submit(page, login, credentials, redirectUri);
+    if (login !== undefined) step = await browser.submit(page, login, { username: credentials.username, password: credentials.password }, redirectUri);
     else if (confirm !== undefined) step = await browser.submit(page, confirm, {}, redirectUri);
     else throw new Error(`no login or consent form at ${page.url}`);
   }

@@ -45,6 +45,8 @@ export interface AsHarness {
   url: string;
   service: Service;
   prefix: string;
+  /** The users file the service reads (re-read when it changes). */
+  usersFile: string;
   /** Audit records written by the service's logger. */
   logs: Record<string, unknown>[];
   close(): Promise<void>;
@@ -55,7 +57,7 @@ export interface AsHarnessOptions {
   /** Extra raw configuration merged over the defaults below. */
   config?: Record<string, unknown>;
   oauth?: Record<string, unknown>;
-  users?: { username: string; password: string; claims?: Record<string, unknown> }[];
+  users?: { username: string; password: string; claims?: Record<string, unknown>; scopes?: string[] }[];
   /** The service's outgoing fetch (e.g. to reach a client's metadata document host). */
   fetch?: FetchLike;
 }
@@ -70,7 +72,7 @@ export async function startAuthorizationServer(options: AsHarnessOptions): Promi
   for (const user of options.users ?? []) {
     const out: string[] = [];
     const code = await createUsersCommand(async () => user.password)(
-      ['add', user.username, '--password-stdin', '--config', configFile, ...(user.claims ? ['--claims', JSON.stringify(user.claims)] : [])],
+      ['add', user.username, '--password-stdin', '--config', configFile, ...(user.claims ? ['--claims', JSON.stringify(user.claims)] : []), ...(user.scopes ? ['--scopes', user.scopes.join(' ')] : [])],
       { stdout: (s) => out.push(s), stderr: (s) => out.push(s) },
     );
     if (code !== 0) throw new Error(`users add failed: ${out.join('')}`);
@@ -92,6 +94,7 @@ export async function startAuthorizationServer(options: AsHarnessOptions): Promi
     url: listener.url,
     service,
     prefix,
+    usersFile,
     logs,
     async close() {
       await listener.close();
