@@ -135,6 +135,8 @@ export function createPolicyReloader(options: PolicyReloaderOptions): PolicyRelo
   let offHealth: (() => void) | undefined;
   let stopped = false;
   let heartbeatFailing = false;
+  /** The bundle of a claim whose store write failed; the heartbeat writes it before announcing. */
+  let pendingBundle: { revision: string; text: string } | undefined;
   /** A cluster revision this replica could not install; retried only when a newer one is announced. */
   let refused: string | undefined;
 
@@ -240,9 +242,11 @@ export function createPolicyReloader(options: PolicyReloaderOptions): PolicyRelo
     return attempt.result === 'accepted' ? { attempt, loaded } : { attempt };
   }
 
+  const bundleKey = (revision: string): string => `${ns}:bundle:${revision}`;
+
   async function putMine(): Promise<void> {
     const own = mine();
-    if (board && own) await board.put(own);
+    if (board && own && !stopped) await board.put(own);
   }
 
   /** Makes the directory's freshly loaded revision the newest in the cluster and tells the others. */
@@ -251,7 +255,9 @@ export function createPolicyReloader(options: PolicyReloaderOptions): PolicyRelo
     served.rank = Math.max(Date.now(), (best?.rank ?? 0) + 1);
     if (!store) return;
     try {
-      await store.set(`${ns}:bundle:${loaded.revision}`, JSON.stringify(await bundleFromLoad(options.dir, loaded)), BUNDLE_TTL_MS);
+      pendingBundle = { revision: loaded.revision, text: JSON.stringify(await bundleFromLoad(options.dir, loaded)) };
+      await store.set(bundleKey(loaded.revision), pendingBundle.text, BUNDLE_TTL_MS);
+      pendingBundle = undefined;
       await putMine();
       await store.publish(`${ns}:revisions`, JSON.stringify(mine()));
     } catch (e) {
@@ -279,7 +285,7 @@ export function createPolicyReloader(options: PolicyReloaderOptions): PolicyRelo
     try {
       if (served?.engine.revision !== a.revision) {
         if (refused === a.revision) return;
-        const text = store ? await store.get(`${ns}:bundle:${a.revision}`) : undefined;
+        const text = store ? await store.get(bundleKey(a.revision)) : undefined;
         if (text === undefined) throw new Error(`bundle of revision ${a.revision} is not in the store`);
         const staged = await stageBundle(stagingRoot, parseBundle(text));
         const result = install(staged, await options.load([staged]), 'cluster', a.rank, a.gitCommit).result;
@@ -304,8 +310,12 @@ export function createPolicyReloader(options: PolicyReloaderOptions): PolicyRelo
 
   /** Refreshes this replica's announcement and follows a live replica that outranks it. */
   async function syncCluster(): Promise<void> {
-    if (!board || stopped) return;
+    if (!board || !store || stopped) return;
     try {
+      if (pendingBundle && pendingBundle.revision === served?.engine.revision) await store.set(bundleKey(pendingBundle.revision), pendingBundle.text, BUNDLE_TTL_MS);
+      pendingBundle = undefined;
+      // The content of a live revision stays loadable as long as some replica serves it.
+      if (served) await store.expire(bundleKey(served.engine.revision), BUNDLE_TTL_MS);
       await putMine();
       const others = await board.live();
       best = undefined;
