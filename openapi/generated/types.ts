@@ -407,10 +407,31 @@ export interface components {
             /** @description The failing policy test (test failures only). */
             test?: string;
         };
+        /**
+         * @description Why the served revision is not the policy directory's: its content was rejected (the last
+         *     good revision keeps serving), the cluster's order chose another replica's revision, or no
+         *     revision is served yet.
+         * @enum {string}
+         */
+        PolicyDrift: "source_rejected" | "cluster_revision" | "not_loaded";
         PolicyStatus: {
             /** @description Content hash of everything loaded (null before a first good load). */
             revision: string | null;
             git_commit: string | null;
+            /** @description Whether the served revision is the policy directory's. */
+            in_sync: boolean;
+            drift?: components["schemas"]["PolicyDrift"];
+            /** @description The policy directory as last read, and why it is not served when it is not. */
+            source?: {
+                /** @description Null when the directory could not be read. */
+                revision: string | null;
+                git_commit?: string;
+                /** Format: date-time */
+                checked_at: string;
+                /** @enum {string} */
+                result: "accepted" | "unchanged" | "load_error" | "compile_error" | "test_failure";
+                errors: components["schemas"]["PolicyError"][];
+            };
             modules: {
                 path: string;
                 package?: string;
@@ -460,6 +481,17 @@ export interface components {
             status: "ready" | "not_ready";
             checks: {
                 [key: string]: components["schemas"]["CheckResult"];
+            };
+            /**
+             * @description Whether the served policy revision is the policy directory's. Drift never makes the
+             *     service unready (the last good revision decides); `GET /v1/policies` shows the errors.
+             */
+            policy?: {
+                served_revision: string | null;
+                /** @description Null when the directory could not be read. */
+                source_revision: string | null;
+                in_sync: boolean;
+                drift?: components["schemas"]["PolicyDrift"];
             };
         };
     };

@@ -1,14 +1,17 @@
 // End to end over HTTP with real Redis and BullMQ: a Redis that dies mid-test, a decision log HTTP
-// sink that is down for a while, and two instances with separate policy dirs converging on a revision.
+// sink that is down for a while, two instances with separate policy dirs converging on a revision,
+// restarts with changed policies, and a policy directory that drifts from the served revision.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { startIdentityProvider, type IdentityProvider } from '../support/identity-provider.js';
-import { countLines, FILES, startDecisionService, type DecisionServiceHarness } from '../support/decision-service.js';
+import { countLines, FILES, REFERENCE_POLICIES, startDecisionService, type DecisionServiceHarness } from '../support/decision-service.js';
+import { createRedisStore } from '../../service/src/store/index.js';
 import { deleteKeys, eventually, SHARED_REDIS_URL, startPrivateRedis, testPrefix } from '../store/redis-helpers.js';
 
 let idp: IdentityProvider;
@@ -192,6 +195,94 @@ describe('two instances with separate policy directories sharing Redis', () => {
       await a?.close();
       await b?.close();
       await deleteKeys(SHARED_REDIS_URL, prefix);
+    }
+  });
+});
+
+/** The reference policies with `/tmp/**` readable: a changed policy set for a redeploy. */
+function changedPolicies(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-authz-changed-'));
+  cpSync(REFERENCE_POLICIES, dir, { recursive: true });
+  const dataFile = join(dir, 'mcp', 'data.json');
+  const data = JSON.parse(readFileSync(dataFile, 'utf8')) as { allowed_paths: string[] };
+  data.allowed_paths.push('/tmp/**');
+  writeFileSync(dataFile, JSON.stringify(data));
+  return dir;
+}
+
+describe('a restart with changed policies', () => {
+  for (const withRedis of [true, false]) {
+    test(`serves the new policies (${withRedis ? 'with Redis, over a stale current key' : 'without Redis'})`, async () => {
+      const prefix = testPrefix('e2e-restart');
+      const redis = withRedis ? { redisUrl: SHARED_REDIS_URL, prefix, keepKeys: true } : { prefix };
+      const source = changedPolicies();
+      let h: DecisionServiceHarness | undefined;
+      try {
+        h = await startDecisionService({ idp, ...redis });
+        const token = await idp.sign({ aud: FILES, sub: 'lee', scope: 'mcp:read' });
+        const body = { token, server: 'files', action: read('/tmp/report.txt') };
+        assert.equal((await h.decide(body)).body.outcome, 'deny');
+        const old = h.service.runtime.policies.status().revision!;
+        await h.close();
+        h = undefined;
+        // What an earlier version left for the next process: a current revision, nobody behind it.
+        if (withRedis) await writeStaleCurrent(prefix, old);
+
+        h = await startDecisionService({ idp, ...redis, policySource: source });
+        const served = h.service.runtime.policies.status().revision;
+        assert.notEqual(served, old);
+        const decided = await h.decide(body);
+        assert.equal(decided.body.outcome, 'allow');
+        assert.equal(decided.body.policy_revision, served);
+        const ready = await request(h.service.app).get('/readyz');
+        assert.deepEqual(ready.body.policy, { served_revision: served, source_revision: served, in_sync: true });
+      } finally {
+        await h?.close();
+        rmSync(source, { recursive: true, force: true });
+        if (withRedis) await deleteKeys(SHARED_REDIS_URL, prefix);
+      }
+    });
+  }
+});
+
+async function writeStaleCurrent(prefix: string, revision: string): Promise<void> {
+  const store = createRedisStore({ url: SHARED_REDIS_URL, prefix });
+  try {
+    await store.waitReady(5000);
+    await store.set('policy:current', JSON.stringify({ revision, replica: 'long-gone' }), 60_000);
+  } finally {
+    await store.close();
+  }
+}
+
+describe('a policy directory that no longer compiles', () => {
+  test('keeps the last good revision serving and reports the drift in /readyz, the metric and /v1/policies', async () => {
+    const h = await startDecisionService({ idp, redisUrl: SHARED_REDIS_URL, prefix: testPrefix('e2e-drift') });
+    try {
+      const good = h.service.runtime.policies.status().revision;
+      const ready = await request(h.service.app).get('/readyz');
+      assert.equal(ready.body.policy.in_sync, true);
+      assert.match((await request(h.service.app).get('/metrics')).text, /^mcp_authz_policy_source_drift 0$/m);
+
+      const file = join(h.policyDir, 'mcp', 'authz.rego');
+      writeFileSync(file, `${readFileSync(file, 'utf8')}\nallow if {\n`);
+      assert.equal((await h.service.runtime.policies.reload()).result, 'compile_error');
+
+      const drifted = await request(h.service.app).get('/readyz');
+      assert.equal(drifted.status, 200, 'the last good revision still decides');
+      assert.equal(drifted.body.policy.served_revision, good);
+      assert.notEqual(drifted.body.policy.source_revision, good);
+      assert.equal(drifted.body.policy.in_sync, false);
+      assert.equal(drifted.body.policy.drift, 'source_rejected');
+      assert.match((await request(h.service.app).get('/metrics')).text, /^mcp_authz_policy_source_drift 1$/m);
+
+      const status = await request(h.service.app).get('/v1/policies').set('authorization', h.auth('admin'));
+      assert.equal(status.body.revision, good);
+      assert.equal(status.body.in_sync, false);
+      assert.equal(status.body.source.result, 'compile_error');
+      assert.match(status.body.source.errors[0].location, /^mcp\/authz\.rego:\d+:\d+$/);
+    } finally {
+      await h.close();
     }
   });
 });

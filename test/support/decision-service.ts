@@ -57,7 +57,7 @@ export async function startDecisionService(options: DecisionServiceOptions): Pro
   const config = resolveConfig({
     http: { auth_throttle: { max_failures: 1000, window_seconds: 60 } },
     ...(options.redisUrl !== undefined ? { redis: { url: options.redisUrl, key_prefix: options.prefix } } : {}),
-    policies: { ...(policyExtra as Record<string, unknown> | undefined), dir: policyDir, watch: options.watch === true },
+    policies: { check_interval_seconds: 1, ...(policyExtra as Record<string, unknown> | undefined), dir: policyDir, watch: options.watch === true },
     decision_logs: { spill_path: join(workDir, 'spill.jsonl'), ...(logs as Record<string, unknown> | undefined), sinks },
     issuers: [{ issuer: idp.issuer, jwks_uri: idp.jwksUri, algorithms: ['RS256'] }],
     servers: [{ id: 'files', resource: FILES }, { id: 'github', resource: GITHUB }],

@@ -181,6 +181,7 @@ export const configSchema = {
     policies: section({
       dir: { ...nonEmptyString, default: DEFAULTS.policies.dir },
       watch: { type: 'boolean', default: DEFAULTS.policies.watch },
+      check_interval_seconds: { ...positiveInt, default: DEFAULTS.policies.check_interval_seconds },
       git_url: nonEmptyString,
       git_branch: { ...nonEmptyString, pattern: '^[^-]', default: DEFAULTS.policies.git_branch },
       git_pull_interval_seconds: { ...positiveInt, default: DEFAULTS.policies.git_pull_interval_seconds },

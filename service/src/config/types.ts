@@ -108,6 +108,8 @@ export interface PoliciesConfig {
   dir: string;
   /** Reload on changes in `dir`. */
   watch: boolean;
+  /** Seconds between content checks of `dir` (they back up file system events, which can be missed). */
+  check_interval_seconds: number;
   /** Optional git repository pulled into `dir` on a schedule (BullMQ job scheduler with Redis). */
   git_url?: string;
   git_branch: string;

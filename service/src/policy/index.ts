@@ -7,9 +7,10 @@ export { parseDocument, documentFormat, DocumentParseError } from './parse-docum
 export type { DocumentFormat } from './parse-document.js';
 export { createPolicyReloader } from './reload.js';
 export type {
-  CompiledPolicy, PolicyCompiler, PolicyReloadError, PolicyReloader, PolicyReloaderOptions, PolicyReloadStatus,
-  PolicySourceLoader, ReloadAttempt, ReloadResult,
+  CompiledPolicy, PolicyCompiler, PolicyDrift, PolicyReloader, PolicyReloaderOptions, PolicyReloadStatus,
+  PolicySourceLoader, PolicySourceStatus, ReloadAttempt, ReloadResult,
 } from './reload.js';
+export type { PolicyReloadError } from './reload-errors.js';
 export { createRegoCompiler } from './rego-compile.js';
 export { pullPolicyRepo, GitPullError } from './git-pull.js';
 export type { GitPullFailure, GitPullOptions } from './git-pull.js';

@@ -89,6 +89,7 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
     fallbackEntrypoint: config.decisions.fallback_entrypoint,
     ...(redisUrl !== undefined ? { store } : {}),
     watch: config.policies.watch,
+    pollIntervalMs: config.policies.check_interval_seconds * 1000,
     ...(options.watchMode !== undefined ? { watchMode: options.watchMode } : {}),
     ...(options.watchDebounceMs !== undefined ? { debounceMs: options.watchDebounceMs } : {}),
     metrics,

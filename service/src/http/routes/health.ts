@@ -1,7 +1,9 @@
 // GET /healthz (the process is alive) and GET /readyz (able to decide). Non-critical checks such as
-// Redis and issuer keys are reported but never make the service unready: it decides without them.
+// Redis and issuer keys are reported but never make the service unready: it decides without them;
+// neither does policy drift (the served revision is not the directory's), which is reported too.
 import type { CheckResult } from '../deps.js';
 import type { RouteModule } from '../route-types.js';
+import { policyDriftBody } from './policies.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -33,9 +35,11 @@ export const healthRoutes: RouteModule = (deps) => [
     handler: async (_req, res) => {
       const results = await Promise.all(deps.readiness.map(async (c) => [c.name, { ...(await run(() => c.check())), critical: c.critical }] as const));
       const ready = results.every(([, r]) => !r.critical || r.status === 'ok');
+      const policies = deps.decisions?.policies;
       res.status(ready ? 200 : 503).set('cache-control', 'no-store').json({
         status: ready ? 'ready' : 'not_ready',
         checks: Object.fromEntries(results),
+        ...(policies ? { policy: policyDriftBody(policies.status()) } : {}),
       });
     },
   },
