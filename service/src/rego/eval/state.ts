@@ -251,7 +251,7 @@ export class EvalState implements BuiltinContext {
   }
 
   /**
-   * Charges `size` bytes (characters, elements) a builtin is about to build, and one step per 64 of
+   * Charges `size` bytes (characters, elements) a builtin is about to build, and one step per 1024 of
    * them for the work; throws before anything is built when that would go over a limit.
    */
   charge(size: number, loc?: RegoLocation): void {
@@ -261,7 +261,7 @@ export class EvalState implements BuiltinContext {
       const request = this.budget !== undefined && this.budget.bytes <= this.limits.maxBytes;
       throw new RegoError(LIMIT_ERROR_CODES.memory, `${request ? 'request' : 'evaluation'} exceeded ${request ? this.budget!.maxBytes : this.byteLimit} bytes built`, loc);
     }
-    this.steps += Math.floor(size / 64);
+    this.steps += Math.floor(size / 1024);
     if (this.steps > this.stepLimit) this.#overSteps(loc);
     if (this.deadline !== 0) this.#checkClock(loc);
   }
