@@ -52,7 +52,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** One token, many actions; answers in request order. */
+        /**
+         * One token, many actions; answers in request order.
+         * @description The actions share one evaluation budget (steps, time, bytes built); once it is spent the remaining actions are denied with `evaluation_limit_exceeded: <limit>`.
+         */
         post: operations["decideBatch"];
         delete?: never;
         options?: never;
@@ -364,6 +367,7 @@ export interface components {
             /** @enum {string} */
             outcome: "allow" | "deny" | "invalid_token";
             allow: boolean;
+            /** @description Why the outcome, as the policy states it. The service adds its own when it denies without a usable policy answer: `policy_not_loaded`, `policy_undefined`, `policy_error: <code>`, and `evaluation_limit_exceeded: steps|time|memory` when the request ran out of its evaluation budget (all the actions of a batch share one). */
             reasons: string[];
             required_scopes?: string[];
             ttl_seconds?: number;

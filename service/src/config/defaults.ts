@@ -29,6 +29,11 @@ export const DEFAULTS = {
     fallback_entrypoint: 'data.mcp.authz.allow',
     max_argument_bytes: 32_768,
     max_json_depth: 32,
+    // Per request (a batch shares them): far above what real policies use, and short enough that
+    // one costly request does not hold up the event loop.
+    max_evaluation_steps: 1_000_000,
+    max_evaluation_bytes: 16 * 1024 * 1024,
+    evaluation_timeout_ms: 200,
   },
   decision_logs: {
     jsonl_max_bytes: 10 * 1024 * 1024,

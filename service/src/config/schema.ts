@@ -194,6 +194,9 @@ export const configSchema = {
       },
       max_argument_bytes: { ...positiveInt, default: DEFAULTS.decisions.max_argument_bytes },
       max_json_depth: { ...positiveInt, maximum: 1000, default: DEFAULTS.decisions.max_json_depth },
+      max_evaluation_steps: { ...positiveInt, default: DEFAULTS.decisions.max_evaluation_steps },
+      max_evaluation_bytes: { ...positiveInt, default: DEFAULTS.decisions.max_evaluation_bytes },
+      evaluation_timeout_ms: { ...positiveInt, default: DEFAULTS.decisions.evaluation_timeout_ms },
     }),
     tokens: section({
       max_token_bytes: { ...positiveInt, default: DEFAULTS.tokens.max_token_bytes },

@@ -125,6 +125,12 @@ export interface DecisionsConfig {
   max_argument_bytes: number;
   /** Nesting depth of `action` and `context`; deeper requests answer 400. */
   max_json_depth: number;
+  /** Evaluation steps one request may spend over all its actions; beyond it they deny. */
+  max_evaluation_steps: number;
+  /** Bytes builtins may build for one request (strings, collections); beyond it they deny. */
+  max_evaluation_bytes: number;
+  /** Milliseconds of evaluation one request may spend; beyond it they deny. */
+  evaluation_timeout_ms: number;
 }
 
 export type DecisionLogSinkConfig =

@@ -20,7 +20,7 @@ export type {
 } from './types.js';
 export type { DecisionCache, DecisionCacheKeyParts, DecisionCacheOptions } from './decision-cache.js';
 export type { EvaluablePolicy, RegoEngineOptions } from './rego-engine.js';
-export type { DecisionService, DecisionServiceOptions } from './service.js';
+export type { DecisionService, DecisionServiceOptions, EvaluationBudget } from './service.js';
 export type { CacheBackingOptions, CacheResult, CacheSource, Computed } from './tiered-cache.js';
 export { buildPolicyInput } from './policy-input.js';
 export { canonicalJson } from './canonical-json.js';

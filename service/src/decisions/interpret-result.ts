@@ -18,6 +18,11 @@ export function failClosed(code: string, message: string): EngineDecision {
   return { allow: false, reasons: [`policy_error: ${code}`], required_scopes: [], error: { code, message } };
 }
 
+/** Deny for an evaluation stopped by its request's budget (limit: steps, time or memory). */
+export function limitExceeded(limit: string, code: string, message: string): EngineDecision {
+  return { allow: false, reasons: [`evaluation_limit_exceeded: ${limit}`], required_scopes: [], error: { code, message } };
+}
+
 /**
  * Interprets a decision object (`allow`, `reasons`, `required_scopes`, `ttl_seconds`) or a
  * boolean (the `allow` fallback rule). Only `allow === true` allows; a malformed object denies.

@@ -1,11 +1,11 @@
 // PolicyEngine over a compiled Rego policy: evaluates the entrypoint, falls back to the allow rule.
-import { toJson, type Value } from '../rego/value.js';
-import { failClosed, interpretResult } from './interpret-result.js';
+import { limitOfCode, toJson, type EvalBudget, type Value } from '../rego/index.js';
+import { failClosed, interpretResult, limitExceeded } from './interpret-result.js';
 import type { EngineDecision, PolicyEngine, PolicyInput } from './types.js';
 
 /** The slice of the Rego engine's `Policy` this adapter uses. */
 export interface EvaluablePolicy {
-  evalRef(ref: string, opts?: { input?: Value }): Value | undefined;
+  evalRef(ref: string, opts?: { input?: Value; budget?: EvalBudget }): Value | undefined;
 }
 
 export interface RegoEngineOptions {
@@ -32,8 +32,8 @@ export function createRegoPolicyEngine(options: RegoEngineOptions): PolicyEngine
   const fallback = options.fallbackEntrypoint === undefined ? DEFAULT_FALLBACK_ENTRYPOINT : options.fallbackEntrypoint;
   const { policy } = options;
 
-  function evaluate(input: PolicyInput): EngineDecision {
-    const opts = { input: input as unknown as Value };
+  function evaluate(input: PolicyInput, budget?: EvalBudget): EngineDecision {
+    const opts = budget ? { input: input as unknown as Value, budget } : { input: input as unknown as Value };
     try {
       const value = policy.evalRef(entrypoint, opts);
       if (value !== undefined) return interpretResult(toJson(value), entrypoint);
@@ -46,7 +46,10 @@ export function createRegoPolicyEngine(options: RegoEngineOptions): PolicyEngine
       }
       return { allow: false, reasons: ['policy_undefined'], required_scopes: [] };
     } catch (e) {
-      return failClosed(errorCode(e), e instanceof Error ? e.message : String(e));
+      const code = errorCode(e);
+      const message = e instanceof Error ? e.message : String(e);
+      const limit = limitOfCode(code);
+      return limit ? limitExceeded(limit, code, message) : failClosed(code, message);
     }
   }
 

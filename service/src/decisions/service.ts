@@ -1,5 +1,6 @@
 // The decision service: revocation → token validation → policy (through the cache) → response + log.
 import { randomUUID } from 'node:crypto';
+import { EvalBudget, limitOfCode } from '../rego/index.js';
 import { silentLogger, noopMetrics, type Logger, type MetricsHooks } from '../hooks/index.js';
 import type { DecisionCache } from './decision-cache.js';
 import type { Computed } from './tiered-cache.js';
@@ -35,6 +36,14 @@ export interface DecisionServiceOptions {
   logger?: Logger;
   now?: () => number;
   newId?: () => string;
+  /** What the evaluations of one request (all the actions of a batch) may spend together. */
+  evaluationBudget?: EvaluationBudget;
+}
+
+export interface EvaluationBudget {
+  maxSteps: number;
+  maxBytes: number;
+  timeoutMs: number;
 }
 
 export interface DecisionService {
@@ -60,6 +69,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
   const metrics = options.metrics ?? noopMetrics;
   const logger = options.logger ?? silentLogger;
   const { revocations, engines, cache } = options;
+  const newBudget = (): EvalBudget | undefined => (options.evaluationBudget ? new EvalBudget(options.evaluationBudget) : undefined);
 
   // Revocations are checked before every cache: first by token hash, then by (iss, jti) once the
   // claims are known (the validation itself may come from the token cache).
@@ -96,13 +106,14 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     action: DecisionAction,
     context: Record<string, unknown> | undefined,
     early: Prefetch | undefined,
+    budget: EvalBudget | undefined,
   ): Promise<{ decision: EngineDecision; revision: string; ttl: number; cacheHit: boolean }> {
     const engine = engines.current();
     if (!engine) {
       return { decision: { allow: false, reasons: ['policy_not_loaded'], required_scopes: [] }, revision: NO_REVISION, ttl: 0, cacheHit: false };
     }
     if (!cache) {
-      const decision = run(engine, v.subject, server, action, context);
+      const decision = run(engine, v.subject, server, action, context, budget);
       const ttl = decision.error ? 0 : Math.min(decision.ttl_seconds ?? options.maxTtlSeconds, options.maxTtlSeconds, expLeft(v.subject.exp));
       return { decision, revision: engine.revision, ttl: Math.max(0, ttl), cacheHit: false };
     }
@@ -110,7 +121,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     const fresh = early?.revision === engine.revision ? early : undefined;
     const key = fresh?.key ?? cache.keyFor({ tokenHash: v.tokenHash, serverId: server.id, action, context, revision: engine.revision });
     // An in-process hit needs no evaluation closure and no extra await.
-    const r = cache.peek(key) ?? (await cache.getOrEvaluate(key, v.subject.exp, () => run(engine, v.subject, server, action, context), fresh?.shared));
+    const r = cache.peek(key) ?? (await cache.getOrEvaluate(key, v.subject.exp, () => run(engine, v.subject, server, action, context, budget), fresh?.shared));
     // Rounded: a fresh entry reports its full ttl even when a millisecond has passed.
     const ttl = Math.max(0, Math.round((r.expiresAt - now()) / 1000));
     return { decision: r.value, revision: engine.revision, ttl, cacheHit: r.source !== 'computed' };
@@ -122,12 +133,15 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     server: ServerRef,
     action: DecisionAction,
     context: Record<string, unknown> | undefined,
+    budget: EvalBudget | undefined,
   ): EngineDecision {
     const t0 = performance.now();
-    const d = engine.evaluate(buildPolicyInput(subject, server, action, context, now()));
+    const d = engine.evaluate(buildPolicyInput(subject, server, action, context, now()), budget);
     metrics.observe('mcp_authz_policy_evaluation_seconds', (performance.now() - t0) / 1000);
     if (d.error) {
       metrics.increment('mcp_authz_policy_evaluation_errors_total', { code: d.error.code });
+      const limit = limitOfCode(d.error.code);
+      if (limit) metrics.increment('mcp_authz_evaluation_limit_total', { limit });
       logger.error({ code: d.error.code, err: d.error.message, server: server.id, revision: engine.revision }, 'policy evaluation failed; denying');
     }
     return d;
@@ -203,9 +217,10 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     action: DecisionAction,
     context: Record<string, unknown> | undefined,
     early: Prefetch | undefined,
+    budget: EvalBudget | undefined,
   ): Promise<DecisionResponse> {
     if (!v.ok) return invalid(started, server, action, v.reason);
-    const r = await evaluate(v, server, action, context, early);
+    const r = await evaluate(v, server, action, context, early, budget);
     const outcome: DecisionOutcome = r.decision.allow ? 'allow' : 'deny';
     return finish(started, server, action, outcome, r.decision, r.revision, r.ttl, r.cacheHit, v.subject);
   }
@@ -216,14 +231,15 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
       const tokenHash = hashToken(request.token);
       const early = prefetch(tokenHash, request.server, request.action, request.context);
       const v = await validate(request.token, request.server, tokenHash);
-      return decideOne(started, v, request.server, request.action, request.context, early);
+      return decideOne(started, v, request.server, request.action, request.context, early, newBudget());
     },
     async decideBatch(request) {
       const started = now();
       const tokenHash = hashToken(request.token);
       const early = request.actions.map((a) => prefetch(tokenHash, request.server, a, request.context));
       const v = await validate(request.token, request.server, tokenHash);
-      return Promise.all(request.actions.map((a, i) => decideOne(started, v, request.server, a, request.context, early[i])));
+      const budget = newBudget();
+      return Promise.all(request.actions.map((a, i) => decideOne(started, v, request.server, a, request.context, early[i], budget)));
     },
   };
 }

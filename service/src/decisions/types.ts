@@ -1,4 +1,5 @@
 // Types of the decision path: requests, responses, the validated subject and the policy engine seam.
+import type { EvalBudget } from '../rego/index.js';
 
 /** A protected MCP server as the registry knows it (only what the policy input needs). */
 export interface ServerRef {
@@ -104,7 +105,8 @@ export interface EngineDecision {
 export interface PolicyEngine {
   readonly revision: string;
   readonly gitCommit?: string;
-  evaluate(input: PolicyInput): EngineDecision;
+  /** `budget`: what the request's evaluations may still spend together (one per request). */
+  evaluate(input: PolicyInput, budget?: EvalBudget): EngineDecision;
 }
 
 /** Where the decision service gets the revision to use right now (swapped by policy reload). */

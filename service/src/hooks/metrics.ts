@@ -24,6 +24,7 @@ export const METRIC_DEFINITIONS = [
     buckets: [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
   },
   { name: 'mcp_authz_policy_evaluation_errors_total', type: 'counter', help: 'Policy evaluations that failed closed, by error code', labelNames: ['code'] },
+  { name: 'mcp_authz_evaluation_limit_total', type: 'counter', help: 'Policy evaluations denied because their request ran out of budget, by limit (steps, time, memory)', labelNames: ['limit'] },
   { name: 'mcp_authz_decision_cache_lookups_total', type: 'counter', help: 'Decision cache lookups by layer and result', labelNames: ['layer', 'result'] },
   { name: 'mcp_authz_token_cache_lookups_total', type: 'counter', help: 'Token validation cache lookups by layer and result', labelNames: ['layer', 'result'] },
   { name: 'mcp_authz_store_errors_total', type: 'counter', help: 'Shared store operations that failed and were degraded', labelNames: ['operation'] },

@@ -11,13 +11,14 @@ import { compileBody, DONE } from './eval/exprs.js';
 import { EMPTY_FRAME, EvalState, newFrame } from './eval/state.js';
 import { compileTerm } from './eval/terms.js';
 import { newNode, nodeValue, type DataNode, type Get, type Goal } from './eval/tree.js';
-import { resolveLimits, type EvalLimits, type ResolvedLimits } from './limits.js';
+import { resolveLimits, type EvalBudget, type EvalLimits, type ResolvedLimits } from './limits.js';
 import { ParseError, parseModuleAst, parseQueryAst, parseTermAst } from './parser.js';
 import type { Value } from './value.js';
 
 export { RegoError, RegoCompileError, formatRegoError } from './errors.js';
 export type { RegoErrorInfo, RegoLocation } from './errors.js';
-export type { EvalLimits } from './limits.js';
+export { EvalBudget, LIMIT_ERROR_CODES, limitOfCode } from './limits.js';
+export type { EvalLimits, LimitKind } from './limits.js';
 export * from './value.js';
 
 export interface ModuleSource {
@@ -37,6 +38,8 @@ export interface EvalOptions {
   strictBuiltinErrors?: boolean;
   print?: (line: string) => void;
   limits?: EvalLimits;
+  /** Shared with the other queries of one request: they spend it together (see EvalBudget). */
+  budget?: EvalBudget;
 }
 
 export interface QueryResult {
@@ -113,7 +116,7 @@ class CompiledPolicy implements Policy {
   }
 
   private state(opts: EvalOptions | undefined): EvalState {
-    return new EvalState(this.program.root, opts?.input, this.resolvedLimits(opts), opts?.strictBuiltinErrors ?? false, opts?.nowNs, opts?.print);
+    return new EvalState(this.program.root, opts?.input, this.resolvedLimits(opts), opts?.strictBuiltinErrors ?? false, opts?.nowNs, opts?.print, opts?.budget);
   }
 
   /** The spare state readied for a query, or a fresh one while the spare is in use; pair with release. */
@@ -121,11 +124,12 @@ class CompiledPolicy implements Policy {
     if (this.spareBusy) return this.state(opts);
     this.spareBusy = true;
     if (!this.spare) return (this.spare = this.state(opts));
-    this.spare.reset(opts?.input, this.resolvedLimits(opts), opts?.strictBuiltinErrors ?? false, opts?.nowNs, opts?.print);
+    this.spare.reset(opts?.input, this.resolvedLimits(opts), opts?.strictBuiltinErrors ?? false, opts?.nowNs, opts?.print, opts?.budget);
     return this.spare;
   }
 
   private release(s: EvalState): void {
+    s.settle();
     if (s !== this.spare) return;
     s.release();
     this.spareBusy = false;
@@ -252,13 +256,16 @@ class CompiledPolicy implements Policy {
         const started = performance.now();
         const pkg = node.name.slice(0, node.name.length - last.length - 1);
         const location = node.rules[0]?.loc;
+        const s = this.state(opts);
         try {
-          const v = nodeValue(this.state(opts), node);
+          const v = nodeValue(s, node);
           out.push({ name: node.name, package: pkg, passed: v !== undefined && v !== false, location, durationMs: performance.now() - started });
         } catch (e) {
           const err = toRegoError(e);
           const error: RegoErrorInfo = err instanceof RegoError ? err.info() : (err.errors[0] ?? { code: 'eval_internal_error', message: err.message });
           out.push({ name: node.name, package: pkg, passed: false, error, location, durationMs: performance.now() - started });
+        } finally {
+          s.settle();
         }
       }
       node.children.forEach(visit);

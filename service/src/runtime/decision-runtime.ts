@@ -162,6 +162,11 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
         metrics,
         logger,
         ...(options.now ? { now: options.now } : {}),
+        evaluationBudget: {
+          maxSteps: config.decisions.max_evaluation_steps,
+          maxBytes: config.decisions.max_evaluation_bytes,
+          timeoutMs: config.decisions.evaluation_timeout_ms,
+        },
       });
     },
     async start() {

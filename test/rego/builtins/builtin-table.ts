@@ -31,7 +31,7 @@ function decode(x: unknown): Value {
   return makeObject(Object.entries(o).map(([k, v]) => [k, decode(v)]));
 }
 
-const ctx: BuiltinContext = { nowNs: 0n, print: () => undefined, cache: new Map() };
+const ctx: BuiltinContext = { nowNs: 0n, print: () => undefined, cache: new Map(), charge: () => undefined };
 
 function sameNumberKind(a: Value, b: Value): boolean {
   // Exact integers beyond the safe range must stay bigints; everything else is a JS number.

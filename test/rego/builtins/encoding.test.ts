@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { runBuiltinTable } from './builtin-table.js';
 import { BUILTINS, BuiltinError, type BuiltinContext } from '../../../service/src/rego/builtins/index.js';
 
-const ctx: BuiltinContext = { nowNs: 0n, print: () => undefined, cache: new Map() };
+const ctx: BuiltinContext = { nowNs: 0n, print: () => undefined, cache: new Map(), charge: () => undefined };
 
 describe('rego builtins: encoding', () => {
   runBuiltinTable(new URL('./encoding.yaml', import.meta.url));

@@ -19,7 +19,7 @@ interface Scenario {
 }
 
 const scenarios = parse(readFileSync(new URL('./jwt.yaml', import.meta.url), 'utf8')) as Scenario[];
-const ctx: BuiltinContext = { nowNs: 1700000000000000000n, print: () => undefined, cache: new Map() };
+const ctx: BuiltinContext = { nowNs: 1700000000000000000n, print: () => undefined, cache: new Map(), charge: () => undefined };
 const keys = new Map<string, { publicKey: KeyObject; privateKey: KeyObject }>();
 
 before(() => {

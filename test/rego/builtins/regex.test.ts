@@ -5,7 +5,7 @@ import { runBuiltinTable } from './builtin-table.js';
 import { BUILTINS, type BuiltinContext } from '../../../service/src/rego/builtins/index.js';
 import type { Value } from '../../../service/src/rego/value.js';
 
-const ctx: BuiltinContext = { nowNs: 0n, print: () => undefined, cache: new Map() };
+const ctx: BuiltinContext = { nowNs: 0n, print: () => undefined, cache: new Map(), charge: () => undefined };
 
 function call(name: string, ...args: Value[]): Value | undefined {
   const decl = BUILTINS.get(name);

@@ -5,7 +5,7 @@ import { runBuiltinTable } from './builtin-table.js';
 import { BUILTINS, type BuiltinContext } from '../../../service/src/rego/builtins/index.js';
 
 function newContext(): BuiltinContext {
-  return { nowNs: 0n, print: () => undefined, cache: new Map() };
+  return { nowNs: 0n, print: () => undefined, cache: new Map(), charge: () => undefined };
 }
 
 describe('rego builtins: uuid', () => {

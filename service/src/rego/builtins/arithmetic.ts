@@ -1,6 +1,6 @@
 // Builtins of the "arithmetic" category: + - * / % on exact integers (bigint beyond the safe range) and floats.
 import { isInteger, isNumber, isSet, normalizeInt, RegoSet, toArithmetic, type RegoNumber, type Value } from '../value.js';
-import { BuiltinError, builtinError, operandError, type BuiltinDecl } from './types.js';
+import { BuiltinError, builtinError, operandError, type BuiltinContext, type BuiltinDecl } from './types.js';
 
 /**
  * The exact integer a number denotes, or undefined for a fraction. An integral double beyond
@@ -148,9 +148,10 @@ function integerOperand(name: string, v: Value, position: number): bigint {
 // A range is materialized as an array; an untrusted bound must not exhaust memory.
 const MAX_RANGE_LENGTH = 10_000_000;
 
-function range(name: string, from: bigint, to: bigint, step: bigint): Value[] {
+function range(name: string, from: bigint, to: bigint, step: bigint, ctx: BuiltinContext): Value[] {
   const span = from <= to ? to - from : from - to;
   if (span / step + 1n > BigInt(MAX_RANGE_LENGTH)) throw builtinError(name, `range longer than ${MAX_RANGE_LENGTH} elements`);
+  ctx.charge(Number(span / step + 1n));
   const out: Value[] = [];
   if (from <= to) for (let i = from; i <= to; i += step) out.push(normalizeInt(i));
   else for (let i = from; i >= to; i -= step) out.push(normalizeInt(i));
@@ -178,19 +179,19 @@ export const arithmeticBuiltins: readonly BuiltinDecl[] = [
     name: 'numbers.range',
     args: ['number', 'number'],
     result: { array: 'number' },
-    impl: ([a, b]) => range('numbers.range', integerOperand('numbers.range', a, 1), integerOperand('numbers.range', b, 2), 1n),
+    impl: ([a, b], ctx) => range('numbers.range', integerOperand('numbers.range', a, 1), integerOperand('numbers.range', b, 2), 1n, ctx),
   },
   {
     name: 'numbers.range_step',
     args: ['number', 'number', 'number'],
     result: { array: 'number' },
-    impl: ([a, b, s]) => {
+    impl: ([a, b, s], ctx) => {
       const name = 'numbers.range_step';
       const from = integerOperand(name, a, 1);
       const to = integerOperand(name, b, 2);
       const step = integerOperand(name, s, 3);
       if (step <= 0n) throw builtinError(name, 'step must be a positive integer');
-      return range(name, from, to, step);
+      return range(name, from, to, step, ctx);
     },
   },
 ];

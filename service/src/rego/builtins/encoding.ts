@@ -2,7 +2,8 @@
 // with Go's strictness (padding, alphabets, escapes) and error wording as OPA reports them.
 import { parseAllDocuments, stringify, type Tags } from 'yaml';
 import { isArray, isObject, isSet, makeObject, normalizeInt, objectEntries, typeName, type Value } from '../value.js';
-import { builtinError, operandError, type BuiltinDecl, type TypeSpec } from './types.js';
+import { builtinError, operandError, type BuiltinContext, type BuiltinDecl, type TypeSpec } from './types.js';
+import { chargeSerialized } from './charging.js';
 import { operandMessage, stringOperand } from './operands.js';
 import { goJsonMarshal, goJsonMarshalIndent, JsonSyntaxError, parseGoJson } from './json-text.js';
 import { utf8Bytes } from './go-text.js';
@@ -95,7 +96,7 @@ function jsonIsValid(args: Value[]): Value {
   }
 }
 
-function marshalWithOptions(args: Value[]): Value {
+function marshalWithOptions(args: Value[], ctx: BuiltinContext): Value {
   const name = 'json.marshal_with_options';
   const opts = args[1];
   if (!isObject(opts)) throw operandError(name, 2, 'object', opts);
@@ -118,6 +119,7 @@ function marshalWithOptions(args: Value[]): Value {
     } else throw operandMessage(name, 2, `object contained unknown key ${k}`);
   });
   const pretty = explicitPretty ?? implicitPretty;
+  chargeSerialized(ctx, args[0], pretty ? (depth) => 1 + prefix.length + indent.length * depth : undefined);
   return pretty ? prefix + goJsonMarshalIndent(args[0], prefix, indent) : goJsonMarshal(args[0]);
 }
 
@@ -179,7 +181,8 @@ function toPlain(v: Value): unknown {
   return out;
 }
 
-function yamlMarshal(args: Value[]): Value {
+function yamlMarshal(args: Value[], ctx: BuiltinContext): Value {
+  chargeSerialized(ctx, args[0], (depth) => 1 + 2 * depth);
   return stringify(toPlain(args[0]), { version: '1.1', indentSeq: false, lineWidth: 0 });
 }
 
@@ -273,7 +276,7 @@ export const encodingBuiltins: readonly BuiltinDecl[] = [
   strFn('base64url.decode', base64UrlDecode),
   strFn('hex.encode', (s) => Buffer.from(s, 'utf8').toString('hex')),
   strFn('hex.decode', hexDecode),
-  { name: 'json.marshal', args: ['any'], result: S, impl: (a) => goJsonMarshal(a[0]) },
+  { name: 'json.marshal', args: ['any'], result: S, impl: (a, ctx) => (chargeSerialized(ctx, a[0]), goJsonMarshal(a[0])) },
   { name: 'json.marshal_with_options', args: ['any', { object: [S, 'any'] }], result: S, impl: marshalWithOptions },
   strFn('json.unmarshal', jsonUnmarshal, 'any'),
   { name: 'json.is_valid', args: [S], result: B, impl: jsonIsValid },

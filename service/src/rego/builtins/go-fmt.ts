@@ -81,7 +81,8 @@ function digitsEnd(format: string, i: number): number {
 }
 
 /** Formats with Go's fmt.Sprintf rules. */
-export function goSprintf(format: string, values: readonly Value[]): string {
+/** Go's fmt.Sprintf; `charge` hears the size of each formatted value before it is appended. */
+export function goSprintf(format: string, values: readonly Value[], charge: (n: number) => void = () => undefined): string {
   const args = values.map(toGoArg);
   let out = '';
   const n = format.length;
@@ -175,7 +176,9 @@ export function goSprintf(format: string, values: readonly Value[]): string {
       out += `%!${verb}(MISSING)`;
       continue;
     }
-    out += formatArg(args[st.argNum], verb, spec);
+    const piece = formatArg(args[st.argNum], verb, spec);
+    charge(piece.length);
+    out += piece;
     st.argNum++;
   }
   if (!st.reordered && st.argNum < args.length) {

@@ -3,7 +3,8 @@
 // executed with missingkey=error as OPA does. Anything else (functions, variables, pipelines) is
 // reported as a builtin error rather than rendered differently from OPA.
 import { formatNumber, isObject, objectEntries, objectGet, RegoSet, type Value } from '../value.js';
-import { builtinError, operandError } from './types.js';
+import { builtinError, operandError, type BuiltinContext } from './types.js';
+import { chargeSerialized, chunkedCharge } from './charging.js';
 
 const NAME = 'strings.render_template';
 
@@ -131,24 +132,29 @@ function printValue(v: Value | undefined, nested = false): string {
   return 'map[' + objectEntries(v).map(([k, x]) => printValue(k, true) + ':' + printValue(x, true)).join(' ') + ']';
 }
 
-function exec(nodes: Node[], dot: Value | undefined): string {
+/** Runs the nodes, charging each piece before it is built (a range repeats its body). */
+function exec(nodes: Node[], dot: Value | undefined, ctx: BuiltinContext, charge: (n: number) => void): string {
   let out = '';
   for (const node of nodes) {
     switch (node.kind) {
       case 'text':
+        charge(node.text.length);
         out += node.text;
         break;
-      case 'field':
-        out += printValue(lookup(dot, node.path, node.src));
+      case 'field': {
+        const v = lookup(dot, node.path, node.src);
+        if (v !== undefined) chargeSerialized(ctx, v);
+        out += printValue(v);
         break;
+      }
       case 'if': {
         const v = lookup(dot, node.path, node.src);
-        out += exec(truthy(v) ? node.body : node.alt, dot);
+        out += exec(truthy(v) ? node.body : node.alt, dot, ctx, charge);
         break;
       }
       case 'with': {
         const v = lookup(dot, node.path, node.src);
-        out += truthy(v) ? exec(node.body, v) : exec(node.alt, dot);
+        out += truthy(v) ? exec(node.body, v, ctx, charge) : exec(node.alt, dot, ctx, charge);
         break;
       }
       case 'range': {
@@ -157,7 +163,7 @@ function exec(nodes: Node[], dot: Value | undefined): string {
         if (v !== undefined && v !== null && !Array.isArray(v) && !(v instanceof RegoSet) && !isObject(v)) {
           throw builtinError(NAME, `template: template: executing "template" at <${node.src}>: range can't iterate over ${printValue(v)}`);
         }
-        out += items.length === 0 ? exec(node.alt, dot) : items.map((x) => exec(node.body, x)).join('');
+        out += items.length === 0 ? exec(node.alt, dot, ctx, charge) : items.map((x) => exec(node.body, x, ctx, charge)).join('');
         break;
       }
     }
@@ -166,11 +172,14 @@ function exec(nodes: Node[], dot: Value | undefined): string {
 }
 
 /** strings.render_template(template, vars). */
-export function renderTemplate(args: Value[]): Value {
+export function renderTemplate(args: Value[], ctx: BuiltinContext): Value {
   const template = args[0];
   if (typeof template !== 'string') throw operandError(NAME, 1, 'string', template);
   const vars = args[1];
   if (!isObject(vars)) throw operandError(NAME, 2, 'object', vars);
   const [nodes] = parseList(tokenize(template), { i: 0 }, []);
-  return exec(nodes, vars);
+  const charge = chunkedCharge(ctx);
+  const out = exec(nodes, vars, ctx, charge.add);
+  charge.flush();
+  return out;
 }

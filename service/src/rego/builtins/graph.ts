@@ -1,14 +1,16 @@
 // Builtins of the "graph" category: walk (a relation over every nested [path, value]) and graph reachability.
 import { isArray, isObject, isSet, objectEntries, objectGet, RegoSet, type PlainObject, type RegoObject, type Value } from '../value.js';
-import { operandError, type BuiltinDecl, type TypeSpec } from './types.js';
+import { operandError, type BuiltinContext, type BuiltinDecl, type TypeSpec } from './types.js';
 
 const VERTICES: TypeSpec = { oneOf: [{ array: 'any' }, { set: 'any' }] };
 const GRAPH: TypeSpec = { object: ['any', VERTICES] };
 
 /** Every [path, value] pair below `v`, pre-order, children in Rego's order (set members are their own keys). */
-function walk(v: Value): Value[] {
+function walk(v: Value, ctx: BuiltinContext): Value[] {
   const out: Value[] = [];
   const visit = (path: Value[], x: Value): void => {
+    // Shared parts of a value are visited once per reference: the paths can far outgrow the value.
+    ctx.charge(path.length + 1);
     out.push([path, x]);
     if (isArray(x)) x.forEach((child, i) => visit([...path, i], child));
     else if (isSet(x)) for (const member of x.values()) visit([...path, member], member);
@@ -46,7 +48,7 @@ function reachable([g, initial]: Value[]): Value {
 }
 
 /** Every maximal acyclic path from each start vertex; a path stops at a leaf, an unknown vertex or a cycle. */
-function reachablePaths([g, initial]: Value[]): Value {
+function reachablePaths([g, initial]: Value[], ctx: BuiltinContext): Value {
   const [graph, starts] = graphOperands('graph.reachable_paths', g, initial);
   const result = new RegoSet();
   const extend = (node: Value, path: Value[], seen: RegoSet): void => {
@@ -55,6 +57,8 @@ function reachablePaths([g, initial]: Value[]): Value {
       result.add(path);
       return;
     }
+    // A graph can have exponentially many paths: each one is charged as it is built.
+    ctx.charge(path.length + 1);
     const here = [...path, node];
     const next = vertices(edges);
     if (next.length === 0) {
@@ -78,7 +82,7 @@ function reachablePaths([g, initial]: Value[]): Value {
 }
 
 export const graphBuiltins: readonly BuiltinDecl[] = [
-  { name: 'walk', args: ['any'], result: { array: 'any' }, relation: true, impl: ([v]) => walk(v) },
+  { name: 'walk', args: ['any'], result: { array: 'any' }, relation: true, impl: ([v], ctx) => walk(v, ctx) },
   { name: 'graph.reachable', args: [GRAPH, VERTICES], result: { set: 'any' }, impl: reachable },
   { name: 'graph.reachable_paths', args: [GRAPH, VERTICES], result: { set: { array: 'any' } }, impl: reachablePaths },
 ];

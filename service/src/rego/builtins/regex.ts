@@ -2,7 +2,8 @@
 // the input, so patterns and inputs from untrusted callers cannot trigger catastrophic backtracking.
 import type { RE2JS } from 're2js';
 import type { Value } from '../value.js';
-import { builtinError, type BuiltinDecl, type TypeSpec } from './types.js';
+import { builtinError, type BuiltinContext, type BuiltinDecl, type TypeSpec } from './types.js';
+import { chunkedCharge } from './charging.js';
 import { intOperand, stringOperand } from './operands.js';
 import { compileRe2, quoteMeta, RegexSyntaxError } from './re2-cache.js';
 import { globsMatch } from './globs-intersect.js';
@@ -110,18 +111,23 @@ function expand(template: string, s: string, m: number[], names: Record<string, 
 }
 
 /** regexp.ReplaceAllString. */
-function replace(args: Value[]): Value {
+function replace(args: Value[], ctx: BuiltinContext): Value {
   const s = stringOperand('regex.replace', args[0], 1);
   const pattern = stringOperand('regex.replace', args[1], 2);
   const value = stringOperand('regex.replace', args[2], 3);
   const re = compile('regex.replace', pattern);
   const names = re.namedGroups();
+  const charge = chunkedCharge(ctx);
   let out = '';
   let last = 0;
   for (const m of allIndexes(re, s, -1)) {
-    out += s.slice(last, m[0]) + expand(value, s, m, names);
+    const piece = expand(value, s, m, names);
+    charge.add(m[0] - last + piece.length);
+    out += s.slice(last, m[0]) + piece;
     last = m[1];
   }
+  charge.add(s.length - last);
+  charge.flush();
   return out + s.slice(last);
 }
 

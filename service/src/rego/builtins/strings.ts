@@ -1,7 +1,8 @@
 // Builtins of the "strings" category, with Go's string semantics as OPA has them: indexes and
 // lengths count code points, trimming uses unicode.IsSpace, replacement uses strings.Replacer.
 import { isArray, isObject, isSet, objectEntries, type Value } from '../value.js';
-import { builtinError, operandError, type BuiltinDecl, type TypeSpec } from './types.js';
+import { builtinError, operandError, type BuiltinContext, type BuiltinDecl, type TypeSpec } from './types.js';
+import { chargeSerialized, chunkedCharge } from './charging.js';
 import { elementError, intOperand, numberOperand, operandMessage, stringOperand, stringSliceOperand } from './operands.js';
 import { goCaseMap, isAscii, isGoSpace, runes } from './go-text.js';
 import { goReplace } from './go-replacer.js';
@@ -35,12 +36,17 @@ function reverse(s: string): string {
   return runes(s).reverse().join('');
 }
 
-function concat(args: Value[]): Value {
+function concat(args: Value[], ctx: BuiltinContext): Value {
   const sep = stringOperand('concat', args[0], 1);
   const coll = args[1];
   if (!isArray(coll) && !isSet(coll)) throw operandError('concat', 2, 'one of {set, array}', coll);
   const items = isArray(coll) ? coll : coll.values();
-  for (const x of items) if (typeof x !== 'string') throw elementError('concat', 2, coll, x, 'string');
+  let size = Math.max(0, items.length - 1) * sep.length;
+  for (const x of items) {
+    if (typeof x !== 'string') throw elementError('concat', 2, coll, x, 'string');
+    size += x.length;
+  }
+  ctx.charge(size);
   return (items as string[]).join(sep);
 }
 
@@ -113,7 +119,7 @@ function count(args: Value[]): Value {
   return s.split(sub).length - 1;
 }
 
-function replaceN(args: Value[]): Value {
+function replaceN(args: Value[], ctx: BuiltinContext): Value {
   const patterns = args[0];
   if (!isObject(patterns)) throw operandError('strings.replace_n', 1, 'object', patterns);
   const s = stringOperand('strings.replace_n', args[1], 2);
@@ -123,7 +129,20 @@ function replaceN(args: Value[]): Value {
     if (typeof v !== 'string') throw operandMessage('strings.replace_n', 1, 'non-string value found in pattern object');
     pairs.push([k, v]);
   }
-  return goReplace(s, pairs);
+  const charge = chunkedCharge(ctx);
+  const out = goReplace(s, pairs, charge.add);
+  charge.flush();
+  return out;
+}
+
+function replace(args: Value[], ctx: BuiltinContext): Value {
+  const s = stringOperand('replace', args[0], 1);
+  const old = stringOperand('replace', args[1], 2);
+  const nu = stringOperand('replace', args[2], 3);
+  const charge = chunkedCharge(ctx);
+  const out = goReplace(s, [[old, nu]], charge.add);
+  charge.flush();
+  return out;
 }
 
 /** strings.TrimLeft/TrimRight/Trim with a cutset of code points. */
@@ -147,11 +166,16 @@ function trimSpace(s: string): string {
   return rs.slice(a, b).join('');
 }
 
-function sprintf(args: Value[]): Value {
+function sprintf(args: Value[], ctx: BuiltinContext): Value {
   const format = stringOperand('sprintf', args[0], 1);
   const values = args[1];
   if (!isArray(values)) throw operandError('sprintf', 2, 'array', values);
-  return goSprintf(format, values);
+  // Each verb prints at most one value (or a padding of at most 10^6); the arguments are charged once.
+  chargeSerialized(ctx, values);
+  const charge = chunkedCharge(ctx);
+  const out = goSprintf(format, values, charge.add);
+  charge.flush();
+  return out;
 }
 
 function anyMatch(name: string, suffix: boolean): (args: Value[]) => Value {
@@ -180,7 +204,7 @@ export const stringsBuiltins: readonly BuiltinDecl[] = [
   strFn('upper', 1, (s) => goCaseMap(s, true), S),
   { name: 'split', args: [S, S], result: { array: S }, impl: split },
   { name: 'strings.split_n', args: [S, S, N], result: { array: S }, impl: splitN },
-  strFn('replace', 3, (s, old, nu) => goReplace(s, [[old, nu]]), S),
+  { name: 'replace', args: [S, S, S], result: S, impl: replace },
   { name: 'strings.replace_n', args: [{ object: [S, S] }, S], result: S, impl: replaceN },
   strFn('trim', 2, (s, c) => trimCutset(s, c, true, true), S),
   strFn('trim_left', 2, (s, c) => trimCutset(s, c, true, false), S),

@@ -24,6 +24,11 @@ export interface BuiltinContext {
   print(line: string): void;
   /** Per-query cache for expensive pure work (e.g. parsed JWKS, compiled regexes). */
   readonly cache: Map<string, unknown>;
+  /**
+   * Charges the query for `size` bytes (string characters, collection elements) about to be built;
+   * throws a limit error, before anything is built, when that goes over the query's budget.
+   */
+  charge(size: number): void;
 }
 
 /**

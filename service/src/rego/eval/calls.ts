@@ -4,7 +4,7 @@ import { refName } from '../ast.js';
 import { BuiltinError, type BuiltinDecl } from '../builtins/types.js';
 import { RegoError, type RegoLocation } from '../errors.js';
 import { member } from '../builtins/internal.js';
-import { RegoSet, canonicalJson, compareValues, isObject, objectEntries, valuesEqual, type Value } from '../value.js';
+import { RegoSet, canonicalJson, compareValues, isObject, objectEntries, objectSize, valuesEqual, type Value } from '../value.js';
 import { type CodegenContext, findNode } from './context.js';
 import { Memo, type EvalState, type Mock } from './state.js';
 import { compilePattern, compileTerm, fromGet, genAll } from './terms.js';
@@ -34,9 +34,21 @@ export function arityOf(c: Callee): number | undefined {
   return undefined;
 }
 
+/** Elements or characters at the top of a builtin's result: what charging it costs without walking it. */
+function shallowSize(v: Value): number {
+  if (typeof v === 'string') return v.length;
+  if (typeof v !== 'object' || v === null) return 0;
+  if (Array.isArray(v)) return v.length;
+  return v instanceof RegoSet ? v.size : isObject(v) ? objectSize(v) : 0;
+}
+
 export function callBuiltin(s: EvalState, decl: BuiltinDecl, args: Value[], loc: RegoLocation): Value | undefined {
+  const charged = s.bytes;
   try {
-    return decl.impl(args, s) ?? undefined;
+    const r = decl.impl(args, s) ?? undefined;
+    // Builtins that can build much more than they were given charge before building; the rest here.
+    if (r !== undefined && s.bytes === charged) s.charge(shallowSize(r), loc);
+    return r;
   } catch (e) {
     if (e instanceof RegoError) throw e.location ? e : new RegoError(e.code, e.message, loc);
     if (e instanceof RangeError && /call stack/.test(e.message)) throw e;

@@ -1,7 +1,7 @@
 // Per-query evaluation state: input, data tree root, memo cache, function mocks, limits and builtin context.
 import type { BuiltinContext, BuiltinDecl } from '../builtins/types.js';
 import { RegoError, type RegoLocation } from '../errors.js';
-import type { ResolvedLimits } from '../limits.js';
+import { LIMIT_ERROR_CODES, type EvalBudget, type ResolvedLimits } from '../limits.js';
 import type { Value } from '../value.js';
 import type { ClauseSink, CompiledClause, DataNode, NodeIds } from './tree.js';
 
@@ -15,6 +15,9 @@ export type VK = (v: Value) => boolean;
 
 /** Marker for a memoized undefined document. */
 export const UNDEF: unique symbol = Symbol('undefined');
+
+/** Steps between two reads of the clock while a deadline is set. */
+const CLOCK_EVERY = 1024;
 
 /** Linear search up to this many results per function; beyond it a Map takes over. */
 const SMALL_CALL_MEMO = 16;
@@ -119,7 +122,16 @@ export class EvalState implements BuiltinContext {
   acc: Value | undefined;
   accNode: DataNode | undefined;
   depth = 0;
-  deadline: number;
+  /** Bytes charged by builtins (see charge). */
+  bytes = 0;
+  /** The tighter of the query's limits and what its request's budget has left. */
+  stepLimit = 0;
+  byteLimit = 0;
+  deadline = 0;
+  /** The step count at which the clock is read next (Infinity without a deadline). */
+  nextClock = Number.POSITIVE_INFINITY;
+  startedAt = 0;
+  budget: EvalBudget | undefined;
   /** Ids for the nodes of `with data` overlays: after the compiled tree's, fresh per query. */
   readonly overlayIds: NodeIds;
   limits: ResolvedLimits;
@@ -137,21 +149,29 @@ export class EvalState implements BuiltinContext {
     strict: boolean,
     nowNs: bigint | undefined,
     printSink: ((line: string) => void) | undefined,
+    budget?: EvalBudget,
   ) {
     this.root = baseRoot;
     this.overlayIds = { next: baseRoot.ids.next };
     this.input = input;
     this.limits = limits;
     this.strict = strict;
-    this.deadline = limits.timeoutMs > 0 ? Date.now() + limits.timeoutMs : 0;
     this.#nowNs = nowNs;
     this.#printSink = printSink;
+    this.#bound(limits, budget);
     this.#baseMemo = new Memo(baseRoot.ids.next);
     this.memo = this.#baseMemo;
   }
 
   /** Readies a finished state for another query, as the constructor would have left it. */
-  reset(input: Value | undefined, limits: ResolvedLimits, strict: boolean, nowNs: bigint | undefined, printSink: ((line: string) => void) | undefined): void {
+  reset(
+    input: Value | undefined,
+    limits: ResolvedLimits,
+    strict: boolean,
+    nowNs: bigint | undefined,
+    printSink: ((line: string) => void) | undefined,
+    budget: EvalBudget | undefined,
+  ): void {
     this.input = input;
     this.root = this.baseRoot;
     this.memo = this.#baseMemo;
@@ -166,10 +186,31 @@ export class EvalState implements BuiltinContext {
     this.overlayIds.next = this.baseRoot.ids.next;
     this.limits = limits;
     this.strict = strict;
-    this.deadline = limits.timeoutMs > 0 ? Date.now() + limits.timeoutMs : 0;
+    this.#bound(limits, budget);
     this.#cache = undefined;
     this.#nowNs = nowNs;
     this.#printSink = printSink;
+  }
+
+  /** Sets the query's step, byte and time bounds from its limits and its request's budget. */
+  #bound(limits: ResolvedLimits, budget: EvalBudget | undefined): void {
+    this.budget = budget;
+    this.bytes = 0;
+    this.stepLimit = budget ? Math.min(limits.maxSteps, budget.steps) : limits.maxSteps;
+    this.byteLimit = budget ? Math.min(limits.maxBytes, budget.bytes) : limits.maxBytes;
+    const ms = budget ? (limits.timeoutMs > 0 ? Math.min(limits.timeoutMs, budget.ms) : budget.ms) : limits.timeoutMs;
+    const timed = budget !== undefined || limits.timeoutMs > 0;
+    this.startedAt = timed ? Date.now() : 0;
+    this.deadline = timed ? this.startedAt + ms : 0;
+    // A spent budget stops the query at its first step.
+    this.nextClock = timed ? 1 : Number.POSITIVE_INFINITY;
+  }
+
+  /** Charges the request's budget with what this query used; call once when it ends. */
+  settle(): void {
+    if (this.budget === undefined) return;
+    this.budget.spend(this.steps, this.bytes, Date.now() - this.startedAt);
+    this.budget = undefined;
   }
 
   /** Drops everything the finished query referenced (input, memoized values), keeping the arrays. */
@@ -205,10 +246,36 @@ export class EvalState implements BuiltinContext {
 
   /** Counts one evaluation step; throws when the budget or the time is spent. */
   step(loc: RegoLocation): void {
-    if (++this.steps > this.limits.maxSteps) throw new RegoError('eval_step_limit_error', `evaluation exceeded ${this.limits.maxSteps} steps`, loc);
-    if (this.deadline !== 0 && (this.steps & 1023) === 0 && Date.now() > this.deadline) {
-      throw new RegoError('eval_timeout_error', `evaluation exceeded ${this.limits.timeoutMs} ms`, loc);
+    if (++this.steps > this.stepLimit) this.#overSteps(loc);
+    if (this.steps >= this.nextClock) this.#checkClock(loc);
+  }
+
+  /**
+   * Charges `size` bytes (characters, elements) a builtin is about to build, and one step per 1024 of
+   * them for the work; throws before anything is built when that would go over a limit.
+   */
+  charge(size: number, loc?: RegoLocation): void {
+    if (!(size > 0)) return;
+    this.bytes += size;
+    if (this.bytes > this.byteLimit) {
+      const request = this.budget !== undefined && this.budget.bytes <= this.limits.maxBytes;
+      throw new RegoError(LIMIT_ERROR_CODES.memory, `${request ? 'request' : 'evaluation'} exceeded ${request ? this.budget!.maxBytes : this.byteLimit} bytes built`, loc);
     }
+    this.steps += Math.floor(size / 1024);
+    if (this.steps > this.stepLimit) this.#overSteps(loc);
+    if (this.deadline !== 0) this.#checkClock(loc);
+  }
+
+  #overSteps(loc: RegoLocation | undefined): never {
+    const request = this.budget !== undefined && this.budget.steps <= this.limits.maxSteps;
+    throw new RegoError(LIMIT_ERROR_CODES.steps, `${request ? 'request' : 'evaluation'} exceeded ${request ? this.budget!.maxSteps : this.stepLimit} steps`, loc);
+  }
+
+  #checkClock(loc: RegoLocation | undefined): void {
+    this.nextClock = this.steps + CLOCK_EVERY;
+    if (Date.now() < this.deadline) return;
+    const ms = this.budget !== undefined ? this.budget.timeoutMs : this.limits.timeoutMs;
+    throw new RegoError(LIMIT_ERROR_CODES.time, `${this.budget !== undefined ? 'request' : 'evaluation'} exceeded ${ms} ms`, loc);
   }
 
   enter(loc: RegoLocation): void {
