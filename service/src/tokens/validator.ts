@@ -23,6 +23,8 @@ export interface TokenObserver {
   onValidation?(event: { kind: TokenKind; outcome: 'valid' | InvalidReason; cached: boolean; issuer?: string }): void;
   onKeyFetch?(event: { issuer: string; source: 'jwks' | 'discovery'; ok: boolean; error?: string }): void;
   onUnexpectedError?(error: unknown): void;
+  /** A token names an issuer that differs from a configured one only by a trailing slash. */
+  onIssuerNearMiss?(event: { claimed: string; configured: string }): void;
 }
 
 /** What a revocation list needs to recognise a token before any cache is consulted. */
@@ -126,6 +128,19 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
     return hit !== undefined ? { token: hit, cached: true } : produceAndCache(key, produce);
   };
 
+  // Issuers compare exactly; one that differs only by a trailing slash is still refused, but
+  // the operator is told, since that is the usual cause.
+  const unknownIssuer = (iss: string | undefined): TokenError => {
+    if (iss !== undefined) {
+      const near = iss.endsWith('/') ? iss.slice(0, -1) : `${iss}/`;
+      if (registry.issuers.has(near)) {
+        options.observer?.onIssuerNearMiss?.({ claimed: iss, configured: near });
+        return new TokenError('unknown_issuer', `token issuer differs from the configured issuer "${near}" only by a trailing slash`);
+      }
+    }
+    return new TokenError('unknown_issuer', 'token issuer is not configured');
+  };
+
   const accepts = (token: ValidatedToken, server: ServerConfig): boolean => {
     const wanted = registry.audiencesOf(server);
     return token.audiences.some((a) => wanted.includes(a));
@@ -141,7 +156,7 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
     const { iss, jti } = claimedIds(hit !== undefined ? hit.claims : jws!.claims);
     if (options.isRevoked?.({ tokenHash, iss, jti })) throw new TokenError('revoked', 'token revoked');
     const issuer = iss === undefined ? undefined : registry.issuers.get(iss);
-    if (issuer === undefined) throw new TokenError('unknown_issuer', 'token issuer is not configured');
+    if (issuer === undefined) throw unknownIssuer(iss);
     const candidates = servers.filter((s) => registry.trustedIssuers(s).includes(issuer.issuer));
     if (candidates.length === 0) throw new TokenError('untrusted_issuer', 'no server in question trusts this issuer');
     const result = hit !== undefined
