@@ -128,7 +128,7 @@ describe('decision logs, BullMQ transport', () => {
       await redis.stop();
       const second = await makeDecisions(buf, 70, 1000);
       await buf.flush();
-      assert.ok(metrics.value('mcp_authz_decision_log_spilled_total') >= 1, 'records were spilled');
+      assert.ok(metrics.value('mcp_authz_decision_logs_total', { sink: 'file', stage: 'spilled' }) >= 1, 'records were spilled');
       assert.ok((await readFile(spillPath, 'utf8')).length > 0, 'spill file holds them');
       assert.equal((await countJsonl(path)).distinct, 60, 'nothing delivered while Redis is down');
 
