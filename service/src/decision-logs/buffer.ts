@@ -63,7 +63,7 @@ export function createDecisionLogBuffer(options: DecisionLogBufferOptions): Deci
   }
 
   function report(): void {
-    for (const s of sinks) counters.pending(s, 'buffer', pending.length);
+    for (const s of sinks) counters.pending(s, 'buffer', pending.length, pendingBytes);
   }
 
   function schedule(delay: number): void {
@@ -90,7 +90,8 @@ export function createDecisionLogBuffer(options: DecisionLogBufferOptions): Deci
       handingOver = held.length;
       try {
         // Still counted as held while the transport takes them: the cap covers them too.
-        await options.transport.enqueue({ id: newId(), records: held.map((h) => h.record), bytes });
+        // As serialized in a queue or spill file: the records, their commas and the brackets.
+        await options.transport.enqueue({ id: newId(), records: held.map((h) => h.record), bytes: bytes + held.length + 1 });
         pendingBytes -= bytes;
         retryDelay = interval;
       } catch (e) {

@@ -20,7 +20,7 @@ export type PendingPlace = 'buffer' | 'queue' | 'redis';
 export interface LogCounters {
   count(sink: string, stage: Exclude<LogStage, 'dropped'>, n: number): void;
   dropped(sink: string, reason: DropReason, n: number): void;
-  pending(sink: string, where: PendingPlace, n: number): void;
+  pending(sink: string, where: PendingPlace, records: number, bytes: number): void;
   spillBytes(sink: string, bytes: number): void;
 }
 
@@ -32,8 +32,9 @@ export function createLogCounters(metrics: MetricsHooks): LogCounters {
     dropped(sink, reason, n) {
       if (n > 0) metrics.increment('mcp_authz_decision_logs_total', { sink, stage: 'dropped', reason }, n);
     },
-    pending(sink, where, n) {
-      metrics.set('mcp_authz_decision_logs_pending', n, { sink, where });
+    pending(sink, where, records, bytes) {
+      metrics.set('mcp_authz_decision_logs_pending', records, { sink, where });
+      metrics.set('mcp_authz_decision_logs_pending_bytes', bytes, { sink, where });
     },
     spillBytes(sink, bytes) {
       metrics.set('mcp_authz_decision_logs_spill_bytes', bytes, { sink });

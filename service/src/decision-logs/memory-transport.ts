@@ -69,7 +69,7 @@ export function createMemoryLogTransport(options: MemoryTransportOptions): Decis
       timers.add(t);
     });
 
-  const report = (lane: Lane): void => counters.pending(lane.sink.name, 'queue', lane.records);
+  const report = (lane: Lane): void => counters.pending(lane.sink.name, 'queue', lane.records, lane.bytes);
 
   /** An empty lane takes any one batch, so a batch larger than the caps still moves. */
   function fits(lane: Lane, records: number, bytes: number): boolean {

@@ -40,6 +40,7 @@ export const METRIC_DEFINITIONS = [
     labelNames: ['sink', 'stage', 'reason'],
   },
   { name: 'mcp_authz_decision_logs_pending', type: 'gauge', help: 'Decision log records waiting, by sink and place (buffer, queue, redis; redis is the shared backlog)', labelNames: ['sink', 'where'] },
+  { name: 'mcp_authz_decision_logs_pending_bytes', type: 'gauge', help: 'Serialized bytes of the decision log records waiting, by sink and place', labelNames: ['sink', 'where'] },
   { name: 'mcp_authz_decision_logs_spill_bytes', type: 'gauge', help: 'Bytes in a sink\'s spill file', labelNames: ['sink'] },
   { name: 'mcp_authz_decision_log_failures_total', type: 'counter', help: 'Failed decision log deliveries (retried), by sink', labelNames: ['sink'] },
 ] as const satisfies readonly MetricDefinition[];

@@ -167,7 +167,7 @@ export function createBullmqLogTransport(options: BullmqLogTransportOptions): De
         removeOnComplete: { age: 3600, count: 100_000 },
         removeOnFail: { age: 7 * 24 * 3600 },
       });
-      counters.pending(lane.sink.name, 'redis', size.records + records);
+      counters.pending(lane.sink.name, 'redis', size.records + records, size.bytes + bytes);
     })();
     lane.inFlight++;
     void op.catch(() => undefined).finally(() => lane.inFlight--);
@@ -259,7 +259,7 @@ export function createBullmqLogTransport(options: BullmqLogTransportOptions): De
       const out: Record<string, number> = {};
       lanes.forEach((l, i) => {
         out[l.sink.name] = sizes[i]!.records;
-        counters.pending(l.sink.name, 'redis', sizes[i]!.records);
+        counters.pending(l.sink.name, 'redis', sizes[i]!.records, sizes[i]!.bytes);
       });
       return out;
     })().finally(() => {
