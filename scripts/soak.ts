@@ -196,6 +196,7 @@ interface Tally {
   deny: number;
   invalidToken: number;
   wrong: number;
+  limitDenies: number;
   unknownRevision: number;
   status4xx: number;
   status5xx: number;
@@ -210,7 +211,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<number> {
   const root = mkdtempSync(join(tmpdir(), 'mcp-authz-soak-'));
-  const redis = await startPrivateRedis();
+  // Persistent like a production Redis that holds queued decision logs: a kill loses nothing acknowledged.
+  const redis = await startPrivateRedis({ persistent: true });
   const idp = await startIdentityProvider({ alg: 'RS256' });
   const sink = await startSink();
   const policies = await createPolicyStore(root);
@@ -255,7 +257,7 @@ async function main(): Promise<number> {
   const inputs = generateInputs(BASE_DATA, 5000, 7);
   const authorization = `Basic ${Buffer.from(`soak:${SECRET}`).toString('base64')}`;
   const tally: Tally = {
-    sent: 0, answered: 0, allow: 0, deny: 0, invalidToken: 0, wrong: 0, unknownRevision: 0, status4xx: 0, status5xx: 0, failClosed503: 0, networkErrors: 0,
+    sent: 0, answered: 0, allow: 0, deny: 0, invalidToken: 0, wrong: 0, limitDenies: 0, unknownRevision: 0, status4xx: 0, status5xx: 0, failClosed503: 0, networkErrors: 0,
     ids: new Set(), revisions: new Set(),
   };
   const peakRss = replicas.map(() => 0);
@@ -292,7 +294,7 @@ async function main(): Promise<number> {
       tally.status4xx += 1;
       return;
     }
-    const answer = JSON.parse(text) as { decision_id: string; outcome: string; allow: boolean; policy_revision: string };
+    const answer = JSON.parse(text) as { decision_id: string; outcome: string; allow: boolean; policy_revision: string; reasons?: string[] };
     tally.answered += 1;
     tally.ids.add(answer.decision_id);
     if (answer.outcome === 'invalid_token') {
@@ -302,6 +304,11 @@ async function main(): Promise<number> {
     tally.revisions.add(answer.policy_revision);
     if (answer.allow) tally.allow += 1;
     else tally.deny += 1;
+    // A request that ran out of its evaluation budget is denied by design (fail closed), not judged.
+    if (!answer.allow && answer.reasons?.some((r) => r.startsWith('evaluation_limit_exceeded')) === true) {
+      tally.limitDenies += 1;
+      return;
+    }
     const oracle = policies.oracles.get(answer.policy_revision);
     if (oracle === undefined) {
       tally.unknownRevision += 1;
@@ -403,7 +410,7 @@ async function main(): Promise<number> {
   const lines = [
     `soak: ${DURATION_S}s at ${RATE} req/s over 2 replicas; faults: ${events.filter((e) => e.startsWith('redis')).length} redis kills, JWKS and sink outages, ${policies.versions} policy versions`,
     `decisions: sent ${tally.sent}, answered ${tally.answered} (allow ${tally.allow}, deny ${tally.deny}, invalid_token ${tally.invalidToken})`,
-    `wrong answers vs oracle: ${tally.wrong}; unknown policy revisions: ${tally.unknownRevision}${tally.firstWrong ? `; first: ${tally.firstWrong}` : ''}`,
+    `wrong answers vs oracle: ${tally.wrong}; fail-closed evaluation-limit denies (not judged): ${tally.limitDenies}; unknown policy revisions: ${tally.unknownRevision}${tally.firstWrong ? `; first: ${tally.firstWrong}` : ''}`,
     `revisions seen in answers: ${tally.revisions.size} of ${policies.oracles.size} written; last written ${policies.latest.slice(0, 12)}, final per replica ${finalRevisions.map((r) => (r.revision ?? '?').slice(0, 12)).join(', ')}`,
     `http: 4xx ${tally.status4xx}, 5xx ${tally.status5xx} (fail-closed 503 ${tally.failClosed503}), network errors ${tally.networkErrors}`,
     `decision logs (replica counters): produced ${show(stages.produced)}, delivered ${show(stages.delivered)}, spilled ${show(stages.spilled)}, replayed ${show(stages.replayed)}, dropped ${show(stages.dropped)}, pending ${pendingLocal} + redis ${pendingRedis}; sums ${sums}`,
