@@ -2,7 +2,7 @@
 // verifies it (JWT) or asks the server's one opaque-token issuer (RFC 7662), then checks that the
 // server trusts that issuer and that `aud` names the server (an introspection answer may omit `aud`
 // only when one server alone trusts its issuer). Invalid tokens are results, not throws.
-import { hash } from 'node:crypto';
+import { hashToken } from '@mcp-authz/contract';
 import type { AuthzConfig, ServerConfig } from '../config/types.js';
 import type { Registry } from '../config/registry.js';
 import { TokenError, type InvalidReason } from './errors.js';
@@ -66,10 +66,6 @@ export interface TokenValidator {
 const JWE = /^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*){4}$/;
 // RFC 6750 b64token: anything else is not a bearer token at all and is never sent upstream.
 const OPAQUE = /^[A-Za-z0-9\-._~+/]+=*$/;
-
-export function hashToken(token: string): string {
-  return hash('sha256', token, 'hex');
-}
 
 // Dots decide the shape: two make a JWS (anything else with two dots is broken, not opaque), four a JWE.
 function classify(token: string): TokenKind {
