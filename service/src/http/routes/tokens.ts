@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import type { AppDeps } from '../deps.js';
 import type { BodyRequest } from '../middleware/contract-body.js';
-import type { components } from '../../../../openapi/generated/types.js';
+import type { components } from '@mcp-authz/contract';
 import { callerOf, requestIdOf } from '../request-state.js';
 import { sendNoStoreJson } from '../json-response.js';
 import { HttpProblem } from '../problems.js';
