@@ -23,6 +23,7 @@ import { internalBuiltins } from './internal.js';
 import { runtimeBuiltins } from './runtime.js';
 import { bitsBuiltins } from './bits.js';
 import { randomBuiltins } from './random.js';
+import { jsonSchemaBuiltins } from './json-schema.js';
 import { UNSUPPORTED_BUILTINS } from './unsupported.js';
 
 const CATEGORIES: readonly (readonly BuiltinDecl[])[] = [
@@ -49,6 +50,7 @@ const CATEGORIES: readonly (readonly BuiltinDecl[])[] = [
   runtimeBuiltins,
   bitsBuiltins,
   randomBuiltins,
+  jsonSchemaBuiltins,
 ];
 
 function buildRegistry(): ReadonlyMap<string, BuiltinDecl> {

@@ -32,8 +32,6 @@ export const UNSUPPORTED_BUILTINS: ReadonlyMap<string, string> = new Map([
   ['graphql.is_valid', 'not implemented yet'],
   ['graphql.parse_and_verify', 'not implemented yet'],
   ['graphql.schema_is_valid', 'not implemented yet'],
-  ['json.match_schema', 'not implemented yet'],
-  ['json.verify_schema', 'not implemented yet'],
   ['providers.aws.sign_req', 'not implemented yet'],
   ['rego.parse_module', 'not implemented yet'],
   ['uri.is_valid', 'not implemented yet'],
