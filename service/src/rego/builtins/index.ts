@@ -24,6 +24,7 @@ import { runtimeBuiltins } from './runtime.js';
 import { bitsBuiltins } from './bits.js';
 import { randomBuiltins } from './random.js';
 import { jsonSchemaBuiltins } from './json-schema.js';
+import { x509Builtins } from './x509.js';
 import { UNSUPPORTED_BUILTINS } from './unsupported.js';
 
 const CATEGORIES: readonly (readonly BuiltinDecl[])[] = [
@@ -51,6 +52,7 @@ const CATEGORIES: readonly (readonly BuiltinDecl[])[] = [
   bitsBuiltins,
   randomBuiltins,
   jsonSchemaBuiltins,
+  x509Builtins,
 ];
 
 function buildRegistry(): ReadonlyMap<string, BuiltinDecl> {
