@@ -12,8 +12,8 @@ Configuration comes from authz.config.yaml (AUTHZ_CONFIG, or ./authz.config.yaml
 and the environment (PORT, HOST, REDIS_URL, AUTHZ_JWT_ISSUER, AUTHZ_CLIENTS, ...; see README).
 
   --dev-issuer  also trust the development issuer ${DEV_ISSUER}, whose tokens
-                \`mcp-authz token\` mints (key in ./${DEV_ISSUER_DIR}/). For trying things only:
-                refused when NODE_ENV is production.
+                \`mcp-authz token\` mints (key in ./${DEV_ISSUER_DIR}/), for every server that does
+                not list its issuers. For trying things only: refused when NODE_ENV is production.
 `;
 
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
