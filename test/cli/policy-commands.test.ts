@@ -117,10 +117,11 @@ describe('mcp-authz test', () => {
 });
 
 describe('mcp-authz check', () => {
-  test('a good policy directory checks silently', () => {
+  test('a good policy directory checks with a one-line summary', () => {
     const r = run('check', `${fixtures}/good`);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
+    assert.equal(r.stdout, `ok: 2 modules and 1 data file in ${fixtures}/good compile without errors\n`);
   });
 
   test('every compile error is printed with its location, source line and caret', () => {

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { CLI } from '../support/cli-command.js';
+import { resolveConfig } from '../../service/src/config/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -52,13 +53,18 @@ test('serve exits 1 and names the key when the configuration is invalid', async 
   assert.match(stderr, /http\.port \(from PORT\): must be <= 65535/);
 });
 
-test('clients add prints a secret once and the configuration line with its SHA-256', async () => {
+test('clients add prints a secret once, the configuration line with its SHA-256, and the environment form', async () => {
   const { code, stdout } = await run(['clients', 'add', 'github-mcp', '--server', 'github'], cleanEnv({}));
   assert.equal(code, 0);
   const secret = /^ {2}([A-Za-z0-9_-]{43})$/m.exec(stdout)?.[1];
   assert.ok(secret, stdout);
   const hash = createHash('sha256').update(secret).digest('hex');
   assert.ok(stdout.includes(`- { id: github-mcp, role: resource_server, secret_hashes: ["sha256:${hash}"], servers: [github] }`), stdout);
+  // The environment form registers the same caller with the same secret.
+  const envLine = /^ {2}AUTHZ_CLIENTS='([^']+)'$/m.exec(stdout)?.[1];
+  assert.equal(envLine, `github-mcp:${secret}:github`, stdout);
+  const config = resolveConfig({}, { AUTHZ_CLIENTS: envLine });
+  assert.deepEqual(config.callers.map((c) => [c.id, c.secret_hashes, c.servers]), [['github-mcp', [`sha256:${hash}`], ['github']]]);
 });
 
 test('unknown commands and bad usage exit 2', async () => {

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { generateSecret, hashSecret } from '../callers/secrets.js';
 import type { CliIo } from './types.js';
 
-const USAGE = `usage: mcp-authz clients add <caller-id> --server <server-id> [--server <id>...] [--admin] [--keep <sha256:...>]
+export const CLIENTS_USAGE = `usage: mcp-authz clients add <caller-id> --server <server-id> [--server <id>...] [--admin] [--keep <sha256:...>]
 
   --server   a server id this caller may ask about (repeatable; required unless --admin)
   --admin    an admin caller (may revoke and manage; all servers unless --server is given)
@@ -13,6 +13,22 @@ const USAGE = `usage: mcp-authz clients add <caller-id> --server <server-id> [--
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const HASH = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * The same caller as an environment quick form, when one can say it: the form holds the secret
+ * itself, cannot hold a second secret (rotation), and names admins by number with all servers.
+ */
+function environmentForm(id: string, secret: string, servers: string[], admin: boolean, rotating: boolean): string[] {
+  if (rotating) return ['(a rotation keeps two secrets: only the configuration file can say that)', ''];
+  if (admin && servers.length > 0) return ['(an admin limited to servers: only the configuration file can say that)', ''];
+  const line = admin ? `AUTHZ_ADMIN_KEYS='${secret}'` : `AUTHZ_CLIENTS='${id}:${secret}:${servers.join('|')}'`;
+  const naming = admin ? '; the admin is then named admin-<n>' : '';
+  return [
+    `or, to try things, in the environment (the secret itself, hashed at start-up; comma-join several${naming}):`,
+    `  ${line}`,
+    '',
+  ];
+}
 
 function add(argv: string[], io: CliIo): number {
   const { values, positionals } = parseArgs({
@@ -34,7 +50,7 @@ function add(argv: string[], io: CliIo): number {
   if (!values.admin && servers.length === 0) problems.push('--server is required for a resource-server caller');
   if (values.keep !== undefined && !HASH.test(values.keep)) problems.push('--keep must be sha256:<64 hex digits>');
   if (problems.length > 0) {
-    io.stderr(`${problems.join('\n')}\n${USAGE}`);
+    io.stderr(`${problems.join('\n')}\n${CLIENTS_USAGE}`);
     return 2;
   }
 
@@ -49,6 +65,7 @@ function add(argv: string[], io: CliIo): number {
     'add under `callers:` in authz.config.yaml (only the SHA-256 of the secret is stored):',
     `  - { id: ${id}, role: ${role}, secret_hashes: [${hashes.map((h) => `"${h}"`).join(', ')}]${serverPart} }`,
     '',
+    ...environmentForm(id!, secret, servers, values.admin === true, values.keep !== undefined),
   ].join('\n'));
   return 0;
 }
@@ -58,9 +75,9 @@ export async function clientsCommand(argv: string[], io: CliIo): Promise<number>
   try {
     if (sub === 'add') return add(rest, io);
   } catch (err) {
-    io.stderr(`${(err as Error).message}\n${USAGE}`);
+    io.stderr(`${(err as Error).message}\n${CLIENTS_USAGE}`);
     return 2;
   }
-  io.stderr(USAGE);
+  io.stderr(CLIENTS_USAGE);
   return sub === undefined || sub === '--help' || sub === '-h' ? 0 : 2;
 }

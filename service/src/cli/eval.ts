@@ -8,7 +8,7 @@ import type { CliIo } from './types.js';
 import { splitQueryExpressions } from './query-text.js';
 import type { QueryExpressionText } from './query-text.js';
 
-const USAGE = `usage: mcp-authz eval [-d <dir|file>]... [-i <input.json|yaml>] [--strict-builtin-errors] [--fail] '<query>'
+export const EVAL_USAGE = `usage: mcp-authz eval [-d <dir|file>]... [-i <input.json|yaml>] [--strict-builtin-errors] [--fail] '<query>'
   prints the result set as JSON (no "result" key when the query is undefined);
   --fail exits 1 when the result is undefined`;
 
@@ -50,12 +50,12 @@ function parseEvalArgs(argv: string[]): EvalArgs {
       },
     });
   } catch (e) {
-    throw new UsageError((e as Error).message, USAGE);
+    throw new UsageError((e as Error).message, EVAL_USAGE);
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new UsageError('eval needs exactly one query', USAGE);
+  if (positionals.length !== 1) throw new UsageError('eval needs exactly one query', EVAL_USAGE);
   if (values.format !== undefined && values.format !== 'json') {
-    throw new UsageError(`unsupported format ${values.format} (only json)`, USAGE);
+    throw new UsageError(`unsupported format ${values.format} (only json)`, EVAL_USAGE);
   }
   const out: EvalArgs = {
     data: values.data ?? [],

@@ -5,7 +5,7 @@ import type { TestResult } from '../rego/index.js';
 import { loadAndCompile, reportFailures, UsageError } from './policy-support.js';
 import type { CliIo } from './types.js';
 
-const USAGE = `usage: mcp-authz test [-r <regex>] [-v] <dir|file>...
+export const TEST_USAGE = `usage: mcp-authz test [-r <regex>] [-v] <dir|file>...
   runs every rule named test_* (conventionally in *_test.rego files); exits 1 on any failure;
   -r runs only tests whose full name (data.pkg.test_x) matches; -v shows print() output`;
 
@@ -49,16 +49,16 @@ function parseTestArgs(argv: string[]): { paths: string[]; filter?: RegExp; verb
       options: { run: { type: 'string', short: 'r' }, verbose: { type: 'boolean', short: 'v' } },
     });
   } catch (e) {
-    throw new UsageError((e as Error).message, USAGE);
+    throw new UsageError((e as Error).message, TEST_USAGE);
   }
   const { values, positionals } = parsed;
-  if (positionals.length === 0) throw new UsageError('test needs at least one directory or file', USAGE);
+  if (positionals.length === 0) throw new UsageError('test needs at least one directory or file', TEST_USAGE);
   const out: { paths: string[]; filter?: RegExp; verbose: boolean } = { paths: positionals, verbose: values.verbose === true };
   if (values.run !== undefined) {
     try {
       out.filter = new RegExp(values.run);
     } catch (e) {
-      throw new UsageError(`invalid -r pattern: ${(e as Error).message}`, USAGE);
+      throw new UsageError(`invalid -r pattern: ${(e as Error).message}`, TEST_USAGE);
     }
   }
   return out;

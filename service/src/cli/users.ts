@@ -9,7 +9,7 @@ import { createFileUserStore, createSharedUserStore, hashPassword, validateUser,
 import { createRedisStore } from '../store/index.js';
 import type { CliIo } from './types.js';
 
-const USAGE = `usage: mcp-authz users add <username> [--sub <subject>] [--scopes <list>] [--claims <json object>] [--password-stdin] [--file <users.yaml>] [--config <authz.config.yaml>]
+export const USERS_USAGE = `usage: mcp-authz users add <username> [--sub <subject>] [--scopes <list>] [--claims <json object>] [--password-stdin] [--file <users.yaml>] [--config <authz.config.yaml>]
 
   --sub             token subject (default: the username)
   --scopes          scopes this user may grant, space or comma separated, e.g. 'mcp:read mcp:write'
@@ -40,7 +40,7 @@ async function add(argv: string[], io: CliIo, stdin: () => Promise<string>): Pro
     },
   });
   if (positionals.length !== 1) {
-    io.stderr(`give exactly one username\n${USAGE}`);
+    io.stderr(`give exactly one username\n${USERS_USAGE}`);
     return 2;
   }
   let claims: Record<string, unknown> | undefined;
@@ -48,7 +48,7 @@ async function add(argv: string[], io: CliIo, stdin: () => Promise<string>): Pro
     try {
       claims = JSON.parse(values.claims) as Record<string, unknown>;
     } catch {
-      io.stderr(`--claims must be a JSON object\n${USAGE}`);
+      io.stderr(`--claims must be a JSON object\n${USERS_USAGE}`);
       return 2;
     }
   }
@@ -105,10 +105,10 @@ export function createUsersCommand(stdin: () => Promise<string> = readStdin) {
         io.stderr(`mcp-authz: ${err.message}\n`);
         return 1;
       }
-      io.stderr(`${(err as Error).message}\n${USAGE}`);
+      io.stderr(`${(err as Error).message}\n${USERS_USAGE}`);
       return 2;
     }
-    io.stderr(USAGE);
+    io.stderr(USERS_USAGE);
     return sub === undefined || sub === '--help' || sub === '-h' ? 0 : 2;
   };
 }

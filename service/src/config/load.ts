@@ -14,6 +14,8 @@ import type { AuthzConfig } from './types.js';
 export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /** Issuer entries added to the file's (e.g. the development issuer of `serve --dev-issuer`). */
+  extraIssuers?: Record<string, unknown>[];
 }
 
 export const DEFAULT_CONFIG_FILE = 'authz.config.yaml';
@@ -47,7 +49,12 @@ function readFile(options: LoadConfigOptions): { raw: Record<string, unknown>; f
 /** Reads, merges and validates the configuration; throws ConfigError naming every bad key. */
 export function loadConfig(options: LoadConfigOptions = {}): AuthzConfig {
   const { raw, file } = readFile(options);
-  return resolveConfig(raw, options.env ?? process.env, file);
+  const extra = options.extraIssuers ?? [];
+  // A non-list `issuers` is left as it is, so that the schema names it.
+  const merged = extra.length > 0 && (raw.issuers === undefined || Array.isArray(raw.issuers))
+    ? { ...raw, issuers: [...((raw.issuers as unknown[] | undefined) ?? []), ...extra] }
+    : raw;
+  return resolveConfig(merged, options.env ?? process.env, file);
 }
 
 /** Validates a raw configuration object merged with environment quick forms. */
