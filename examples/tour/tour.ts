@@ -10,8 +10,9 @@ const ISSUER = `http://127.0.0.1:${PORT}`;
 const RESOURCE = 'https://mcp.example.com/mcp';
 const KID = 'tour-key-1';
 
-const { privateKey, publicKey } = await generateKeyPair('ES256');
-const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: KID, alg: 'ES256', use: 'sig' }] });
+// EdDSA: one spelling per signature (ECDSA's high-S twin is refused by default).
+const { privateKey, publicKey } = await generateKeyPair('EdDSA');
+const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: KID, alg: 'EdDSA', use: 'sig' }] });
 
 const server = createServer((req, res) => {
   if (req.url === '/jwks') {
@@ -23,7 +24,7 @@ const server = createServer((req, res) => {
 await new Promise<void>((resolve) => server.listen(PORT, '127.0.0.1', resolve));
 
 const token = await new SignJWT({ scope: 'mcp:read mcp:write', client_id: 'tour-client', org: 'acme' })
-  .setProtectedHeader({ alg: 'ES256', kid: KID, typ: 'at+jwt' })
+  .setProtectedHeader({ alg: 'EdDSA', kid: KID, typ: 'at+jwt' })
   .setIssuer(ISSUER)
   .setSubject('alice')
   .setAudience(RESOURCE)

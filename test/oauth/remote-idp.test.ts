@@ -1,5 +1,6 @@
 // Remote OAuth: an external IdP (a real, separate oidc-provider) is trusted through a server's
-// `authorization_servers` alone — no issuer entry, no keys: discovery finds its JWKS.
+// `authorization_servers` — no keys: discovery finds its JWKS. Its one issuer entry only opts in to
+// high-S ECDSA signatures, which oidc-provider (node:crypto) makes about half the time.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -38,6 +39,7 @@ before(async () => {
   const config = resolveConfig({
     redis: { url: redisUrl, key_prefix: prefix },
     policies: { dir: join(root, 'policies') },
+    issuers: [{ issuer: idp.issuer, accept_high_s_signatures: true }],
     servers: [
       { id: 'files', resource, authorization_servers: [idp.issuer] },
       { id: 'github', resource: otherResource },

@@ -1,9 +1,10 @@
 // Public door of token validation (no HTTP framework inside).
 export { createTokenValidator, hashToken } from './validator.js';
 export type {
-  RevocationQuery, TokenKind, TokenObserver, TokenValidation, TokenValidator, TokenValidatorOptions,
+  RevocationFacts, RevocationQuery, TokenKind, TokenObserver, TokenValidation, TokenValidator, TokenValidatorOptions,
 } from './validator.js';
 export { TokenError, INVALID_REASONS } from './errors.js';
+export { lowSSpelling } from './ecdsa-low-s.js';
 export type { InvalidReason } from './errors.js';
 export { createMemoryValidationCache } from './validation-cache.js';
 export type { MemoryValidationCacheOptions, TokenValidationCache } from './validation-cache.js';
