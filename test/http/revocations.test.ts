@@ -22,6 +22,7 @@ before(async () => {
   idp = await startIdentityProvider({ alg: 'RS256' });
   h = await startDecisionService({
     idp,
+    prefix: 'unused',
     config: { issuers: [{ issuer: idp.issuer, jwks_uri: idp.jwksUri, algorithms: ['RS256'], clock_tolerance: TOLERANCE, max_token_lifetime: LIFETIME }] },
   });
 });
