@@ -12,7 +12,7 @@ import { hashSecret } from '../service/src/callers/secrets.js';
 import { resolveConfig } from '../service/src/config/load.js';
 import { createRegistry } from '../service/src/config/registry.js';
 import { createService } from '../service/src/main.js';
-import { createTokenValidator } from '../service/src/tokens/index.js';
+import { createTokenValidator, lowSSpelling } from '../service/src/tokens/index.js';
 import { fmt } from './lib/stats.js';
 
 const ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
@@ -24,9 +24,10 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 async function keyAndToken(alg: (typeof ALGORITHMS)[number]) {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ iss: ISSUER, sub: 'bench', aud: RESOURCE, scope: 'mcp:read', iat: now, exp: now + 3600 })
+  // ES256 in its low-S spelling, the only one the service accepts by default.
+  const token = lowSSpelling(await new SignJWT({ iss: ISSUER, sub: 'bench', aud: RESOURCE, scope: 'mcp:read', iat: now, exp: now + 3600 })
     .setProtectedHeader({ alg, kid: `k-${alg}` })
-    .sign(privateKey);
+    .sign(privateKey));
   return { publicKey, jwk: { ...(await exportJWK(publicKey)), kid: `k-${alg}`, alg }, token };
 }
 
@@ -46,10 +47,10 @@ async function verifyCost(): Promise<void> {
     const jwk = { ...(await exportJWK(publicKey)), kid: `k-${alg}`, alg };
     const n = alg.startsWith('RS') || alg.startsWith('PS') ? 2_000 : 1_500;
     const now = Math.floor(Date.now() / 1000);
-    const tokens = await Promise.all(Array.from({ length: n + 200 }, (_, i) =>
-      new SignJWT({ iss: ISSUER, sub: `bench-${i}`, aud: RESOURCE, scope: 'mcp:read', iat: now, exp: now + 3600 })
+    const tokens = await Promise.all(Array.from({ length: n + 200 }, async (_, i) =>
+      lowSSpelling(await new SignJWT({ iss: ISSUER, sub: `bench-${i}`, aud: RESOURCE, scope: 'mcp:read', iat: now, exp: now + 3600 })
         .setProtectedHeader({ alg, kid: `k-${alg}` })
-        .sign(privateKey)));
+        .sign(privateKey))));
     // token_max_ttl_seconds 0: every call verifies.
     const config = resolveConfig({
       cache: { token_max_ttl_seconds: 0 },

@@ -28,6 +28,15 @@ describe('defaults', () => {
     assert.deepEqual(config.issuers[0]!.algorithms, ['RS256', 'ES256', 'EdDSA']);
     assert.deepEqual(config.issuers[0]!.scope_claims, ['scope', 'scp']);
     assert.deepEqual(config.issuers[0]!.client_id_claims, ['client_id', 'azp']);
+    assert.equal(config.issuers[0]!.accept_high_s_signatures, false);
+    assert.equal(config.issuers[0]!.max_token_lifetime, 86_400);
+  });
+
+  test("the built-in authorization server's issuer: high-S only when it signs ES256, lifetime of its access tokens", () => {
+    const es = resolveConfig({ oauth: { enabled: true, signing_alg: 'ES256', ttl: { access_token_seconds: 900 } } }).issuers[0]!;
+    assert.equal(es.accept_high_s_signatures, true);
+    assert.equal(es.max_token_lifetime, 900);
+    assert.equal(resolveConfig({ oauth: { enabled: true } }).issuers[0]!.accept_high_s_signatures, false);
   });
 });
 
@@ -78,6 +87,12 @@ describe('environment quick forms', () => {
     const config = resolveConfig({}, { AUTHZ_JWT_ISSUER: 'https://idp.test', AUTHZ_JWT_REQUIRED_TYP: 'at+jwt' });
     assert.equal(config.issuers[0]!.required_typ, 'at+jwt');
     assert.equal(resolveConfig({}, { AUTHZ_JWT_ISSUER: 'https://idp.test' }).issuers[0]!.required_typ, undefined);
+  });
+
+  test('AUTHZ_JWT_ACCEPT_HIGH_S_SIGNATURES and AUTHZ_JWT_MAX_TOKEN_LIFETIME set the environment issuer', () => {
+    const config = resolveConfig({}, { AUTHZ_JWT_ISSUER: 'https://idp.test', AUTHZ_JWT_ACCEPT_HIGH_S_SIGNATURES: 'true', AUTHZ_JWT_MAX_TOKEN_LIFETIME: '3600' });
+    assert.equal(config.issuers[0]!.accept_high_s_signatures, true);
+    assert.equal(config.issuers[0]!.max_token_lifetime, 3600);
   });
 
   test('empty variables count as unset', () => {

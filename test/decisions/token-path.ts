@@ -7,7 +7,7 @@ import { resolveConfig } from '../../service/src/config/load.js';
 import { createSharedValidationCache, fromTokensValidator, revocationQueryHook, type RevocationChecker, type TokenValidator } from '../../service/src/decisions/index.js';
 import { silentLogger, type MetricsHooks } from '../../service/src/hooks/index.js';
 import type { SharedStore } from '../../service/src/store/index.js';
-import { createTokenValidator } from '../../service/src/tokens/index.js';
+import { createTokenValidator, lowSSpelling } from '../../service/src/tokens/index.js';
 import { createSigningKey, type SigningKey } from '../support/identity-provider.js';
 
 export const ISSUER = 'https://issuer.example';
@@ -31,11 +31,11 @@ export async function createTokenSigner(): Promise<TokenSigner> {
   const key = await createSigningKey('ES256');
   return {
     key,
-    sign: (c) => {
+    sign: async (c) => {
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ iss: ISSUER, sub: c.sub, aud: RESOURCES[c.server], client_id: 'client-1', scope: 'mcp:read', org: 'acme', iat: now, exp: c.exp ?? now + 3600, jti: c.jti ?? randomUUID() })
+      return lowSSpelling(await new SignJWT({ iss: ISSUER, sub: c.sub, aud: RESOURCES[c.server], client_id: 'client-1', scope: 'mcp:read', org: 'acme', iat: now, exp: c.exp ?? now + 3600, jti: c.jti ?? randomUUID() })
         .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-        .sign(key.privateKey);
+        .sign(key.privateKey));
     },
   };
 }

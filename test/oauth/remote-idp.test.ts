@@ -1,5 +1,6 @@
 // Remote OAuth: an external IdP (a real, separate oidc-provider) is trusted through a server's
-// `authorization_servers` alone — no issuer entry, no keys: discovery finds its JWKS.
+// `authorization_servers` — no keys: discovery finds its JWKS. Its one issuer entry only opts in to
+// high-S ECDSA signatures, which oidc-provider (node:crypto) makes about half the time.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -7,12 +8,14 @@ import { join } from 'node:path';
 import { hashSecret } from '../../service/src/callers/secrets.js';
 import { resolveConfig } from '../../service/src/config/index.js';
 import { createService, type Service } from '../../service/src/main.js';
+import { lowSSpelling } from '../../service/src/tokens/index.js';
 import { startExternalIdp, type ExternalIdp } from './support/external-idp.js';
 import { cleanRedis, listen, redisUrl, root, testPrefix } from './support/harness.js';
 
 const resource = 'https://files.example.test/mcp';
 const otherResource = 'https://github.example.test/mcp';
 const secret = randomBytes(24).toString('base64url');
+const adminKey = randomBytes(24).toString('base64url');
 const prefix = testPrefix('oauth-remote');
 
 let idp: ExternalIdp;
@@ -38,11 +41,15 @@ before(async () => {
   const config = resolveConfig({
     redis: { url: redisUrl, key_prefix: prefix },
     policies: { dir: join(root, 'policies') },
+    issuers: [{ issuer: idp.issuer, accept_high_s_signatures: true }],
     servers: [
       { id: 'files', resource, authorization_servers: [idp.issuer] },
       { id: 'github', resource: otherResource },
     ],
-    callers: [{ id: 'files-mcp', secret_hashes: [hashSecret(secret)], servers: ['files', 'github'] }],
+    callers: [
+      { id: 'files-mcp', secret_hashes: [hashSecret(secret)], servers: ['files', 'github'] },
+      { id: 'ops', role: 'admin', secret_hashes: [hashSecret(adminKey)] },
+    ],
   });
   service = createService({ config });
   await service.start();
@@ -83,5 +90,25 @@ describe('remote OAuth with discovery-only configuration', () => {
     const [h, p] = token.split('.');
     const forged = `${h}.${p}.${randomBytes(64).toString('base64url')}`;
     assert.deepEqual(await introspect(forged, 'files'), { active: false });
+  });
+
+  test('with accept_high_s_signatures, both ECDSA spellings of its token are accepted, and revoking one revokes both', async () => {
+    let high: string | undefined;
+    for (let i = 0; i < 40 && high === undefined; i++) {
+      const token = await idp.token(resource);
+      if (lowSSpelling(token) !== token) high = token;
+    }
+    assert.ok(high !== undefined, 'oidc-provider made a high-S signature');
+    const low = lowSSpelling(high);
+    assert.equal((await introspect(high, 'files')).active, true);
+    assert.equal((await introspect(low, 'files')).active, true);
+    const res = await fetch(`${url}/v1/revocations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ token: high }),
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await introspect(high, 'files'), { active: false });
+    assert.deepEqual(await introspect(low, 'files'), { active: false });
   });
 });

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import { lowSSpelling } from '../../service/src/tokens/index.js';
 
 export type TestAlg = 'RS256' | 'ES256' | 'EdDSA';
 
@@ -103,7 +104,8 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
       const key = signOptions.key ?? (signOptions.kid === undefined ? idp.keys[idp.keys.length - 1]! : idp.keys.find((k) => k.kid === signOptions.kid)!);
       const now = Math.floor(Date.now() / 1000);
       const payload: JWTPayload = { iss: idp.issuer, iat: now, jti: randomUUID(), ...(signOptions.omitExp ? {} : { exp: now + 3600 }), ...claims };
-      return new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', ...signOptions.header }).sign(key.privateKey);
+      // WebCrypto leaves ECDSA's S as it comes; the service takes only the low-S spelling by default.
+      return lowSSpelling(await new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', ...signOptions.header }).sign(key.privateKey));
     },
     close: () => new Promise((resolve) => {
       server.closeAllConnections();

@@ -15,6 +15,7 @@ import { SUPPORTED_ALGORITHMS } from '../../service/src/config/defaults.js';
 import type { Algorithm, IssuerConfig } from '../../service/src/config/types.js';
 import { TokenError } from '../../service/src/tokens/errors.js';
 import type { IssuerKeys } from '../../service/src/tokens/issuer-keys.js';
+import { lowSSpelling } from '../../service/src/tokens/index.js';
 import { parseCompactJws } from '../../service/src/tokens/jws-compact.js';
 import { toTokenError, verifyJwt } from '../../service/src/tokens/verify-jwt.js';
 
@@ -82,6 +83,8 @@ function issuerFor(row: Row): IssuerConfig {
     issuer: ISSUER,
     algorithms: (row.issuer?.algorithms ?? [...SUPPORTED_ALGORITHMS]) as Algorithm[],
     clock_tolerance: row.issuer?.clock_tolerance ?? 30,
+    accept_high_s_signatures: false,
+    max_token_lifetime: 86_400,
     ...(row.issuer?.required_typ !== undefined ? { required_typ: row.issuer.required_typ } : {}),
     scope_claims: ['scope'],
     client_id_claims: ['client_id'],
@@ -121,9 +124,11 @@ async function tokenFor(row: Row): Promise<string> {
     const jws = await new FlattenedSign(Buffer.from(raw)).setProtectedHeader({ ...header, b64: false, crit: ['b64'] }).sign(privateKey);
     return `${jws.protected}.${raw}.${jws.signature}`;
   };
-  const sign = async (privateKey: CryptoKey): Promise<string> => row.unencoded
-    ? unencoded(privateKey)
-    : new CompactSign(payload).setProtectedHeader(header).sign(privateKey, { crit });
+  // ECDSA signatures in their low-S spelling, the only one the verifier accepts by default
+  // (high-S has its own table, jws-variants.cases.yaml).
+  const sign = async (privateKey: CryptoKey): Promise<string> => lowSSpelling(row.unencoded
+    ? await unencoded(privateKey)
+    : await new CompactSign(payload).setProtectedHeader(header).sign(privateKey, { crit }));
   let token = row.mutate === 'unsecured' ? new UnsecuredJWT(JSON.parse(Buffer.from(payload).toString()) as Record<string, unknown>).encode() : await sign(key.privateKey);
   switch (row.mutate) {
     case undefined: case 'unsecured': break;

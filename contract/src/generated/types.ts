@@ -412,20 +412,31 @@ export interface components {
         BatchDecisionResponse: {
             results: components["schemas"]["Decision"][];
         };
-        /** @description Revoke by the token itself, or by its issuer and `jti`. */
+        /**
+         * @description Revoke by the token itself, or by its issuer and `jti`. A token is revoked in every spelling
+         *     (its own, and the low-S form of a high-S ECDSA signature); when it verifies, its `(iss, jti)`
+         *     is revoked too, until its `exp` plus the issuer's clock tolerance.
+         */
         RevocationRequest: {
             token: string;
             reason?: string;
         } | {
             iss: string;
             jti: string;
-            /** @description When the revocation may be forgotten (the token's expiry), epoch seconds. */
+            /**
+             * @description When the revocation may be forgotten (the token's expiry), epoch seconds. Without it,
+             *     the revocation lasts as long as a token of that issuer can be accepted (now +
+             *     `max_token_lifetime` + `clock_tolerance`); a later value is refused with
+             *     `revocation_exp_too_far`.
+             */
             exp?: number;
             reason?: string;
         };
         RevocationResult: {
             revoked: boolean;
+            /** @description The revoked issuer; for a revocation by token, present when the token verified and has a jti. */
             iss?: string;
+            /** @description The revoked jti (see iss). */
             jti?: string;
             token_sha256?: string;
             /** @description Epoch seconds. */

@@ -59,6 +59,8 @@ export const DEFAULTS = {
   issuer: {
     algorithms: [...DEFAULT_ALGORITHMS],
     clock_tolerance: 30,
+    accept_high_s_signatures: false,
+    max_token_lifetime: 86_400,
     scope_claims: ['scope', 'scp'],
     client_id_claims: ['client_id', 'azp'],
     introspection_auth_method: 'client_secret_basic',

@@ -20,6 +20,8 @@ export const ENV_VARIABLES = {
   AUTHZ_JWT_AUDIENCE: 'servers[].audiences',
   AUTHZ_JWT_ALGORITHMS: 'issuers[].algorithms',
   AUTHZ_JWT_REQUIRED_TYP: 'issuers[].required_typ',
+  AUTHZ_JWT_ACCEPT_HIGH_S_SIGNATURES: 'issuers[].accept_high_s_signatures',
+  AUTHZ_JWT_MAX_TOKEN_LIFETIME: 'issuers[].max_token_lifetime',
   AUTHZ_SERVERS: 'servers[]',
   AUTHZ_CLIENTS: 'callers[] (resource servers)',
   AUTHZ_ADMIN_KEYS: 'callers[] (admins)',
@@ -89,10 +91,23 @@ export function applyEnv(fileRaw: Raw, env: Record<string, string | undefined>):
     entry.algorithms = algs === undefined ? [...DEFAULT_ALGORITHMS] : list(algs);
     const typ = get('AUTHZ_JWT_REQUIRED_TYP');
     if (typ !== undefined) entry.required_typ = typ;
-    sources.set(`issuers[${issuers.length}]`, 'AUTHZ_JWT_ISSUER');
+    const at = `issuers[${issuers.length}]`;
+    sources.set(at, 'AUTHZ_JWT_ISSUER');
+    const highS = get('AUTHZ_JWT_ACCEPT_HIGH_S_SIGNATURES');
+    if (highS !== undefined) {
+      if (highS === 'true' || highS === 'false') entry.accept_high_s_signatures = highS === 'true';
+      else issues.push({ path: 'AUTHZ_JWT_ACCEPT_HIGH_S_SIGNATURES', message: `must be true or false, got "${highS}"` });
+      sources.set(`${at}.accept_high_s_signatures`, 'AUTHZ_JWT_ACCEPT_HIGH_S_SIGNATURES');
+    }
+    const lifetime = get('AUTHZ_JWT_MAX_TOKEN_LIFETIME');
+    if (lifetime !== undefined) {
+      if (/^\d+$/.test(lifetime)) entry.max_token_lifetime = Number(lifetime);
+      else issues.push({ path: 'AUTHZ_JWT_MAX_TOKEN_LIFETIME', message: `must be a number of seconds, got "${lifetime}"` });
+      sources.set(`${at}.max_token_lifetime`, 'AUTHZ_JWT_MAX_TOKEN_LIFETIME');
+    }
     issuers.push(entry);
   } else {
-    for (const name of ['AUTHZ_JWT_JWKS_URI', 'AUTHZ_JWT_ALGORITHMS', 'AUTHZ_JWT_REQUIRED_TYP'] as const) {
+    for (const name of ['AUTHZ_JWT_JWKS_URI', 'AUTHZ_JWT_ALGORITHMS', 'AUTHZ_JWT_REQUIRED_TYP', 'AUTHZ_JWT_ACCEPT_HIGH_S_SIGNATURES', 'AUTHZ_JWT_MAX_TOKEN_LIFETIME'] as const) {
       if (get(name) !== undefined) issues.push({ path: name, message: 'needs AUTHZ_JWT_ISSUER' });
     }
   }

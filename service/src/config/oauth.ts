@@ -133,6 +133,8 @@ function discoveryIssuer(issuer: string, extra: Partial<IssuerConfig> = {}): Iss
     issuer,
     algorithms: [...DEFAULTS.issuer.algorithms],
     clock_tolerance: DEFAULTS.issuer.clock_tolerance,
+    accept_high_s_signatures: DEFAULTS.issuer.accept_high_s_signatures,
+    max_token_lifetime: DEFAULTS.issuer.max_token_lifetime,
     scope_claims: [...DEFAULTS.issuer.scope_claims],
     client_id_claims: [...DEFAULTS.issuer.client_id_claims],
     ...extra,
@@ -153,7 +155,13 @@ export function withImpliedIssuers(config: AuthzConfig): AuthzConfig {
     issuers.push(entry);
   };
   if (config.oauth.enabled) {
-    add(discoveryIssuer(builtInIssuer(config), { algorithms: [config.oauth.signing_alg], required_typ: 'at+jwt' }));
+    // oidc-provider signs ES256 through node:crypto, which leaves S as it comes (high half the time).
+    add(discoveryIssuer(builtInIssuer(config), {
+      algorithms: [config.oauth.signing_alg],
+      required_typ: 'at+jwt',
+      accept_high_s_signatures: config.oauth.signing_alg === 'ES256',
+      max_token_lifetime: config.oauth.ttl.access_token_seconds,
+    }));
   }
   const servers = config.servers.map((server) => {
     const listed = server.authorization_servers ?? [];

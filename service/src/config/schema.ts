@@ -51,6 +51,9 @@ const issuerSchema = {
     },
     clock_tolerance: { ...nonNegativeInt, maximum: 3600, default: DEFAULTS.issuer.clock_tolerance },
     required_typ: nonEmptyString,
+    accept_high_s_signatures: { type: 'boolean', default: DEFAULTS.issuer.accept_high_s_signatures },
+    // One year at most: a jti revocation without `exp` is kept this long.
+    max_token_lifetime: { ...positiveInt, maximum: 31_536_000, default: DEFAULTS.issuer.max_token_lifetime },
     scope_claims: { ...stringList, minItems: 1, default: DEFAULTS.issuer.scope_claims },
     client_id_claims: { ...stringList, minItems: 1, default: DEFAULTS.issuer.client_id_claims },
     introspection: {

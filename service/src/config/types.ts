@@ -40,6 +40,13 @@ export interface IssuerConfig {
   /** Seconds of leeway for exp/nbf/iat. */
   clock_tolerance: number;
   required_typ?: string;
+  /**
+   * Accepts ECDSA signatures in their high-S spelling (IdPs on Java or node:crypto make them about
+   * half the time); revocations are then keyed on the low-S spelling, so both spellings hit them.
+   */
+  accept_high_s_signatures: boolean;
+  /** The longest a token of this issuer may live, seconds: a later `exp` is refused. */
+  max_token_lifetime: number;
   scope_claims: string[];
   client_id_claims: string[];
   introspection?: IssuerIntrospectionConfig;

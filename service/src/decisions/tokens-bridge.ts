@@ -45,7 +45,9 @@ export function fromTokensValidator<S extends ServerRef>(validator: ServerTokenV
 
 /** The tokens package's `isRevoked` hook answered from the in-process revocation mirror. */
 export function revocationQueryHook(list: RevocationChecker): (q: RevocationQuery) => boolean {
-  return (q) => list.isTokenRevoked(q.tokenHash) || (q.iss !== undefined && q.jti !== undefined && list.isJtiRevoked(q.iss, q.jti));
+  return (q) => list.isTokenRevoked(q.tokenHash)
+    || (q.canonicalHash !== undefined && list.isTokenRevoked(q.canonicalHash))
+    || (q.iss !== undefined && q.jti !== undefined && list.isJtiRevoked(q.iss, q.jti));
 }
 
 export type SharedValidationCacheOptions = CacheBackingOptions;

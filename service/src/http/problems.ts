@@ -6,6 +6,7 @@ export const PROBLEMS = {
   malformed_body: { status: 400, title: 'The request body cannot be parsed' },
   nesting_too_deep: { status: 400, title: 'The request nests JSON deeper than allowed' },
   unsupported_content_type: { status: 400, title: 'Unsupported content type' },
+  revocation_exp_too_far: { status: 400, title: 'Revocation exp is later than any token of that issuer can live' },
   missing_credentials: { status: 401, title: 'Caller authentication required' },
   malformed_credentials: { status: 401, title: 'Malformed caller credentials' },
   invalid_credentials: { status: 401, title: 'Invalid caller credentials' },

@@ -7,8 +7,14 @@ import { unverifiedJwtExp } from './jwt-exp.js';
 
 export interface RevocationListOptions {
   store: SharedStore;
-  /** Expiry used when a token's own expiry is unknown (opaque tokens), seconds. Default 24 h. */
+  /**
+   * How long a revocation by token lasts when the token's expiry is not verified (opaque tokens,
+   * JWTs that do not verify now), and the most an unverified `exp` may ask for; seconds. The runtime
+   * sets the longest token lifetime an issuer may mint. Default 24 h.
+   */
   defaultTtlSeconds?: number;
+  /** Seconds a token of `issuer` can be accepted from now: the longest a jti revocation needs. Default: defaultTtlSeconds. */
+  lifetimeOf?: (issuer: string) => number;
   /** Full resync from the store, a safety net for missed pub/sub messages. Default 30 s. */
   resyncIntervalMs?: number;
   metrics?: MetricsHooks;
@@ -22,14 +28,29 @@ export interface RevokeResult {
   expiresAt: number;
 }
 
+/** What a revocation by token covers besides the token's own spelling (from the token validator). */
+export interface TokenRevocationScope {
+  /** Hash of the token's canonical (low-S) spelling, when that differs from the token. */
+  canonicalHash?: string;
+  /** A token that verified: its (iss, jti) is revoked too, and everything lasts until `until` (seconds). */
+  verified?: { iss: string; jti?: string; until: number };
+}
+
 export interface RevocationList extends RevocationChecker {
   /** Subscribes to changes and loads the stored list; never rejects. */
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Revokes a token by its hash; the expiry comes from the token (JWT `exp`) when readable. */
-  revokeToken(token: string, expSeconds?: number): Promise<RevokeResult>;
+  /**
+   * Revokes a token by its hash (and its canonical spelling's), and by its verified (iss, jti) when
+   * `scope` has one, so that no other spelling of it is accepted. The expiry is the verified one;
+   * otherwise the token's unverified `exp`, bounded by the default expiry.
+   */
+  revokeToken(token: string, scope?: TokenRevocationScope): Promise<RevokeResult>;
   revokeTokenHash(tokenHash: string, expSeconds?: number): Promise<RevokeResult>;
+  /** Without `expSeconds`, lasts until jtiHorizon(issuer). */
   revokeJti(issuer: string, jti: string, expSeconds?: number): Promise<RevokeResult>;
+  /** Epoch seconds after which no token of `issuer` minted until now can be accepted. */
+  jtiHorizon(issuer: string): number;
   /** Pushes unpersisted revocations and reloads the stored list; false when the store failed. */
   resync(): Promise<boolean>;
   /** Entries in the mirror that have not expired. */
@@ -73,18 +94,33 @@ export function createRevocationList(options: RevocationListOptions): Revocation
     await store.publish(CHANNEL, JSON.stringify({ m: member, e: expiresAt }));
   }
 
-  async function revoke(member: string, expSeconds: number | undefined): Promise<RevokeResult> {
+  // Every member applies here at once, before any of them is stored.
+  async function revoke(members: readonly string[], expSeconds: number | undefined): Promise<RevokeResult> {
     const expiresAt = expSeconds !== undefined ? expSeconds * 1000 : now() + defaultTtlMs;
-    remember(member, expiresAt);
+    for (const member of members) remember(member, expiresAt);
     metrics.set('mcp_authz_revocations', mirror.size);
-    try {
-      await persist(member, expiresAt);
-      return { persisted: true, expiresAt };
-    } catch (e) {
-      pending.set(member, expiresAt);
-      logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'revocation not yet stored; applied locally and retried on resync');
-      return { persisted: false, expiresAt };
+    let persisted = true;
+    for (const member of members) {
+      try {
+        await persist(member, expiresAt);
+      } catch (e) {
+        persisted = false;
+        pending.set(member, expiresAt);
+        logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'revocation not yet stored; applied locally and retried on resync');
+      }
     }
+    return { persisted, expiresAt };
+  }
+
+  function horizon(issuer: string): number {
+    return Math.ceil(now() / 1000 + (options.lifetimeOf?.(issuer) ?? defaultTtlMs / 1000));
+  }
+
+  // An unverified exp is what the token says: it may shorten the default expiry, never lengthen it.
+  function unverifiedExpiry(token: string): number {
+    const limit = (now() + defaultTtlMs) / 1000;
+    const exp = unverifiedJwtExp(token);
+    return exp !== undefined && exp < limit ? exp : limit;
   }
 
   async function resync(): Promise<boolean> {
@@ -136,11 +172,16 @@ export function createRevocationList(options: RevocationListOptions): Revocation
       offHealth?.();
       await unsubscribe?.().catch(() => undefined);
     },
-    revokeToken(token, expSeconds) {
-      return revoke(tokenMember(hashToken(token)), expSeconds ?? unverifiedJwtExp(token));
+    revokeToken(token, scope = {}) {
+      const members = [tokenMember(hashToken(token))];
+      if (scope.canonicalHash !== undefined) members.push(tokenMember(scope.canonicalHash));
+      const { verified } = scope;
+      if (verified?.jti !== undefined) members.push(jtiMember(verified.iss, verified.jti));
+      return revoke(members, verified !== undefined ? verified.until : unverifiedExpiry(token));
     },
-    revokeTokenHash: (tokenHash, expSeconds) => revoke(tokenMember(tokenHash), expSeconds),
-    revokeJti: (issuer, jti, expSeconds) => revoke(jtiMember(issuer, jti), expSeconds),
+    revokeTokenHash: (tokenHash, expSeconds) => revoke([tokenMember(tokenHash)], expSeconds),
+    revokeJti: (issuer, jti, expSeconds) => revoke([jtiMember(issuer, jti)], expSeconds ?? horizon(issuer)),
+    jtiHorizon: horizon,
     resync,
     size() {
       const t = now();

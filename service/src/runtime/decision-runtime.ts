@@ -23,7 +23,7 @@ import {
 import type { Logger, MetricsHooks } from '../hooks/index.js';
 import { createBullmqLogTransport, startGitPullScheduler, type GitPullScheduler } from '../jobs/index.js';
 import { createPolicyReloader, createRegoCompiler, loadPolicySources, pullPolicyRepo, type PolicyReloader } from '../policy/index.js';
-import { createRevocationList, type RevocationList } from '../revocation/index.js';
+import { createRevocationList, tokenLifetimes, type RevocationList } from '../revocation/index.js';
 import { createMemoryStore, createRedisStore, reportStoreHealth, type RedisStore, type SharedStore } from '../store/index.js';
 import type { RevocationQuery, TokenValidationCache } from '../tokens/index.js';
 import { createConfiguredSinks } from './log-sinks.js';
@@ -79,7 +79,10 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
   const bullPrefix = `${config.redis.key_prefix}bull`;
   const redisStore: RedisStore | undefined = redisUrl !== undefined ? createRedisStore({ url: redisUrl, prefix: config.redis.key_prefix }) : undefined;
   const store: SharedStore = redisStore ?? createMemoryStore(options.now ? { now: options.now } : {});
-  const revocations = createRevocationList({ store, metrics, logger, ...(options.now ? { now: options.now } : {}) });
+  const lifetimes = tokenLifetimes(config.issuers);
+  const revocations = createRevocationList({
+    store, metrics, logger, defaultTtlSeconds: lifetimes.longest, lifetimeOf: lifetimes.of, ...(options.now ? { now: options.now } : {}),
+  });
   const policyDir = resolve(cwd, config.policies.dir);
   const policies = createPolicyReloader({
     dir: policyDir,

@@ -2,9 +2,10 @@
 export { createTokenValidator } from './validator.js';
 export { hashToken } from '@mcp-authz/contract';
 export type {
-  RevocationQuery, TokenKind, TokenObserver, TokenValidation, TokenValidator, TokenValidatorOptions,
+  RevocationFacts, RevocationQuery, TokenKind, TokenObserver, TokenValidation, TokenValidator, TokenValidatorOptions,
 } from './validator.js';
 export { TokenError, INVALID_REASONS } from './errors.js';
+export { lowSSpelling } from './ecdsa-low-s.js';
 export type { InvalidReason } from './errors.js';
 export { createMemoryValidationCache } from './validation-cache.js';
 export type { MemoryValidationCacheOptions, TokenValidationCache } from './validation-cache.js';

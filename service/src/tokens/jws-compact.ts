@@ -17,12 +17,30 @@ export interface CompactJws {
   readonly claims: Record<string, unknown>;
 }
 
+const URL_ALPHABET = /^[A-Za-z0-9_-]*$/;
+
+// The 6-bit value of a base64url character (the alphabet is checked before this is used).
+function sextet(code: number): number {
+  if (code >= 97) return code - 71; // a-z: 26..51
+  if (code === 95) return 63; // _
+  if (code >= 65) return code - 65; // A-Z: 0..25
+  if (code >= 48) return code + 4; // 0-9: 52..61
+  return 62; // -
+}
+
 /**
- * Base64url as jose decodes it: a length of 4n+1 cannot be base64 and is refused; the alphabet
- * is COMPACT_JWS's, which Buffer would otherwise skip over silently.
+ * Base64url in its one canonical spelling (RFC 7515 §2, RFC 4648 §3.5), or undefined. Buffer
+ * would skip characters outside the alphabet and `=` padding, and ignore set bits in the last
+ * character that no byte uses: each of those is a second spelling of the same bytes, so a token
+ * revoked by its hash could come back re-spelled. A length of 4n+1 cannot be base64 at all.
  */
 export function decodeBase64url(part: string): Buffer | undefined {
-  return part.length % 4 === 1 ? undefined : Buffer.from(part, 'base64url');
+  const rest = part.length % 4;
+  if (rest === 1 || !URL_ALPHABET.test(part)) return undefined;
+  // 4n+2 characters carry one byte in the last group (4 bits of the last character unused),
+  // 4n+3 carry two (2 bits unused).
+  if (rest !== 0 && (sextet(part.charCodeAt(part.length - 1)) & (rest === 2 ? 0x0f : 0x03)) !== 0) return undefined;
+  return Buffer.from(part, 'base64url');
 }
 
 // Strict UTF-8 with a leading BOM dropped, as jose's fatal TextDecoder reads a JOSE part.

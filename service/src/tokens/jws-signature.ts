@@ -4,6 +4,7 @@
 // calling thread, and only P-384/P-521 (around a millisecond each) go to the thread pool.
 import { constants, KeyObject, verify, type webcrypto } from 'node:crypto';
 import { TokenError } from './errors.js';
+import { isHighS } from './ecdsa-low-s.js';
 import { decodeBase64url } from './jws-compact.js';
 
 type VerifyOptions = { padding?: number; saltLength?: number; dsaEncoding?: 'ieee-p1363' };
@@ -94,15 +95,17 @@ function badSignature(): TokenError {
 /**
  * Checks `signature` (base64url) over `signingInput` with the key resolved for `alg`. An
  * undecodable signature or a key that does not fit `alg` is malformed; a signature that does not
- * verify, whatever its shape, is bad_signature. Returns a promise only for off-thread algorithms.
+ * verify, whatever its shape, is bad_signature. An ECDSA signature in its high-S spelling is
+ * malformed unless `acceptHighS` (an issuer's opt-out). Returns a promise only for off-thread algorithms.
  */
-export function verifySignature(alg: string, key: unknown, signingInput: string, signature: string): void | Promise<void> {
+export function verifySignature(alg: string, key: unknown, signingInput: string, signature: string, acceptHighS = false): void | Promise<void> {
   const entry = ALGORITHMS.get(alg);
   if (entry === undefined) throw new TokenError('malformed', `alg ${alg} is not supported`);
   const bytes = decodeBase64url(signature);
   if (bytes === undefined) throw new TokenError('malformed', 'signature is not base64url');
   const input = verifyInput(checkKeyFits(key, entry), entry);
   if (entry.signatureLength !== undefined && bytes.length !== entry.signatureLength) throw badSignature();
+  if (!acceptHighS && isHighS(alg, bytes)) throw new TokenError('malformed', 'ECDSA signature is not in its low-S form');
   const data = Buffer.from(signingInput, 'latin1');
   if (entry.offThread === true) {
     return new Promise((resolve, reject) => {

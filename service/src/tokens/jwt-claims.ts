@@ -1,5 +1,7 @@
 // The claim checks of a verified JWT, in jose's jwtVerify order and with its exact comparisons,
-// plus the one jose leaves out: an `iat` in the future is refused.
+// plus two jose leaves out: an `iat` in the future is refused, and so is an `exp` further ahead than
+// the issuer's max_token_lifetime (a jti revocation without `exp` lasts that long, so no token may
+// outlive it).
 import type { IssuerConfig } from '../config/types.js';
 import { TokenError } from './errors.js';
 
@@ -40,6 +42,9 @@ export function checkClaims(header: Record<string, unknown>, claims: Record<stri
   if (nbf !== undefined && nbf > now + tolerance) throw new TokenError('not_yet_valid', '"nbf" claim timestamp check failed');
   const exp = numericDate(claims, 'exp');
   if (exp !== undefined && exp <= now - tolerance) throw new TokenError('expired', 'token expired');
+  if (exp !== undefined && exp > now + issuer.max_token_lifetime + tolerance) {
+    throw new TokenError('claim_invalid', '"exp" is further ahead than the issuer\'s max_token_lifetime');
+  }
   // jose checks iat only against a maximum token age; a token issued in the future is refused here.
   if (iat !== undefined && iat > ms / 1000 + tolerance) throw new TokenError('claim_invalid', 'iat is in the future');
 }

@@ -18,6 +18,11 @@ export interface ValidatedToken {
   jti?: string;
   /** Hex SHA-256 of the token: the only form in which a token is ever stored or compared. */
   tokenHash: string;
+  /**
+   * Hex SHA-256 of the token's canonical (low-S) spelling, when that differs from the token as
+   * received: revocations are looked up under both.
+   */
+  canonicalHash?: string;
 }
 
 function str(v: unknown): string | undefined {

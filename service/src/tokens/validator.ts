@@ -5,6 +5,7 @@
 import { hashToken } from '@mcp-authz/contract';
 import type { AuthzConfig, ServerConfig } from '../config/types.js';
 import type { Registry } from '../config/registry.js';
+import { canonicalSpelling } from './ecdsa-low-s.js';
 import { TokenError, type InvalidReason } from './errors.js';
 import type { FetchLike } from './fetch-json.js';
 import { createIssuerKeys, createMetadataSource, type IssuerKeys } from './issuer-keys.js';
@@ -30,6 +31,8 @@ export interface TokenObserver {
 /** What a revocation list needs to recognise a token before any cache is consulted. */
 export interface RevocationQuery {
   tokenHash: string;
+  /** Hash of the token's canonical (low-S) spelling, when that differs from the token. */
+  canonicalHash?: string;
   /** Unverified `iss`/`jti` of a JWT (a revocation may name them). */
   iss?: string;
   jti?: string;
@@ -45,6 +48,15 @@ export interface TokenValidatorOptions {
   now?: () => number;
 }
 
+/** What a revocation by token should record, beyond the token's own hash. */
+export interface RevocationFacts {
+  tokenHash: string;
+  /** Hash of the token's canonical (low-S) spelling, when that differs from the token. */
+  canonicalHash?: string;
+  /** For a JWT that verifies: its issuer and jti, and the last second it can be accepted (exp + clock tolerance). */
+  verified?: { iss: string; jti?: string; until: number };
+}
+
 export type TokenValidation =
   | { valid: true; token: ValidatedToken; server: ServerConfig; cached: boolean }
   | { valid: false; reason: InvalidReason; error: TokenError };
@@ -57,6 +69,11 @@ export interface TokenValidator {
   validateForServer(token: string, server: ServerConfig, tokenHash?: string): Promise<TokenValidation>;
   /** Valid for the first of `servers` that accepts the token. */
   validateForServers(token: string, servers: readonly ServerConfig[], tokenHash?: string): Promise<TokenValidation>;
+  /**
+   * What a revocation of `token` must cover: every spelling of it, and, when it verifies (signature,
+   * issuer, time; not audience), its (iss, jti) until it expires. Never throws.
+   */
+  revocationFacts(token: string): Promise<RevocationFacts>;
   /** Key status per issuer (for readiness). */
   keyStatus(): Record<string, KeySetStatus>;
   /** Loads every remote key set once; failures are recorded in keyStatus, not thrown. */
@@ -77,6 +94,11 @@ function classify(token: string): TokenKind {
   if (dots === 4 && JWE.test(token)) throw new TokenError('unsupported_token', 'encrypted tokens are not supported');
   if (OPAQUE.test(token)) return 'opaque';
   throw new TokenError('malformed', 'not a bearer token');
+}
+
+function canonicalHashOf(jws: CompactJws): string | undefined {
+  const spelling = canonicalSpelling(jws);
+  return spelling === undefined ? undefined : hashToken(spelling);
 }
 
 function claimedIds(payload: Readonly<Record<string, unknown>>): { iss?: string; jti?: string } {
@@ -150,17 +172,43 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
     const hit = await cache.get(key).catch(() => undefined);
     const jws: CompactJws | undefined = hit === undefined ? parseCompactJws(token) : undefined;
     const { iss, jti } = claimedIds(hit !== undefined ? hit.claims : jws!.claims);
-    if (options.isRevoked?.({ tokenHash, iss, jti })) throw new TokenError('revoked', 'token revoked');
+    // Revocations are looked up under the canonical spelling too, so a high-S re-spelling of a
+    // revoked token (from an issuer that accepts them) stays revoked.
+    const canonicalHash = hit !== undefined ? hit.canonicalHash : canonicalHashOf(jws!);
+    if (options.isRevoked?.({ tokenHash, ...(canonicalHash !== undefined ? { canonicalHash } : {}), iss, jti })) throw new TokenError('revoked', 'token revoked');
     const issuer = iss === undefined ? undefined : registry.issuers.get(iss);
     if (issuer === undefined) throw unknownIssuer(iss);
     const candidates = servers.filter((s) => registry.trustedIssuers(s).includes(issuer.issuer));
     if (candidates.length === 0) throw new TokenError('untrusted_issuer', 'no server in question trusts this issuer');
     const result = hit !== undefined
       ? { token: hit, cached: true }
-      : await produceAndCache(key, () => verifyJwt(jws!, issuer, keys.get(issuer.issuer)!, tokenHash, now));
+      : await produceAndCache(key, () => verifyJwt(jws!, issuer, keys.get(issuer.issuer)!, tokenHash, now, canonicalHash));
     const server = candidates.find((s) => accepts(result.token, s));
     if (server === undefined) throw new TokenError('audience_mismatch', 'token audience does not name the server');
     return { valid: true, token: result.token, server, cached: result.cached };
+  }
+
+  async function revocationFacts(token: string): Promise<RevocationFacts> {
+    const tokenHash = hashToken(token);
+    let jws: CompactJws;
+    try {
+      if (Buffer.byteLength(token, 'utf8') > settings.max_token_bytes || classify(token) !== 'jwt') return { tokenHash };
+      jws = parseCompactJws(token);
+    } catch {
+      return { tokenHash };
+    }
+    const canonicalHash = canonicalHashOf(jws);
+    const facts: RevocationFacts = canonicalHash !== undefined ? { tokenHash, canonicalHash } : { tokenHash };
+    const issuer = registry.issuers.get(claimedIds(jws.claims).iss ?? '');
+    if (issuer === undefined) return facts;
+    try {
+      const verified = await verifyJwt(jws, issuer, keys.get(issuer.issuer)!, tokenHash, now, canonicalHash);
+      // checkClaims requires exp, so a verified token always has one.
+      const until = (verified.exp ?? 0) + issuer.clock_tolerance;
+      return { ...facts, verified: { iss: verified.issuer, ...(verified.jti !== undefined ? { jti: verified.jti } : {}), until } };
+    } catch {
+      return facts;
+    }
   }
 
   async function validateOpaque(token: string, tokenHash: string, servers: readonly ServerConfig[]): Promise<TokenValidation> {
@@ -217,6 +265,7 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
 
   return {
     validateForServers,
+    revocationFacts,
     validateForServer: (token, server, tokenHash) => validateForServers(token, [server], tokenHash),
     keyStatus: () => Object.fromEntries([...keys].map(([iss, k]) => [iss, k.status()])),
     warm: async () => {

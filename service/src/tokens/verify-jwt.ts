@@ -49,16 +49,23 @@ function allowedAlg(header: Record<string, unknown>, issuer: IssuerConfig): stri
   return alg;
 }
 
-export async function verifyJwt(jws: CompactJws, issuer: IssuerConfig, keys: IssuerKeys, tokenHash: string, now: () => number): Promise<ValidatedToken> {
+/**
+ * `canonicalHash` is the hash of the token's canonical spelling when it differs from `tokenHash`
+ * (a high-S ECDSA token of an issuer that accepts them); it is kept with the result for revocation.
+ */
+export async function verifyJwt(
+  jws: CompactJws, issuer: IssuerConfig, keys: IssuerKeys, tokenHash: string, now: () => number, canonicalHash?: string,
+): Promise<ValidatedToken> {
   try {
     const { header, claims } = jws;
     const encoded = checkCrit(header);
     const alg = allowedAlg(header, issuer);
     const key = await keys.getKey(header, { protected: jws.protected, payload: jws.payload, signature: jws.signature });
-    await verifySignature(alg, key, jws.signingInput, jws.signature);
+    await verifySignature(alg, key, jws.signingInput, jws.signature, issuer.accept_high_s_signatures);
     if (!encoded) throw new TokenError('malformed', 'JWTs must not use an unencoded payload');
     checkClaims(header, claims, issuer, now());
-    return toValidatedToken('jwt', issuer, claims, tokenHash);
+    const token = toValidatedToken('jwt', issuer, claims, tokenHash);
+    return canonicalHash !== undefined && canonicalHash !== tokenHash ? { ...token, canonicalHash } : token;
   } catch (err) {
     throw toTokenError(err);
   }

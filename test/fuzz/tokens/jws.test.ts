@@ -17,7 +17,9 @@ import { createFuzzKeys, ISSUER, NOW_MS, SERVERS, type FuzzKeys } from '../suppo
 
 let keys: FuzzKeys;
 let issuerKeys: IssuerKeys;
-const ISSUER_CONFIG: IssuerConfig = { issuer: ISSUER, algorithms: ['RS256', 'EdDSA'], clock_tolerance: 30, scope_claims: ['scope'], client_id_claims: ['client_id'] } as IssuerConfig;
+const ISSUER_CONFIG: IssuerConfig = {
+  issuer: ISSUER, algorithms: ['RS256', 'EdDSA'], clock_tolerance: 30, accept_high_s_signatures: false, max_token_lifetime: 86_400, scope_claims: ['scope'], client_id_claims: ['client_id'],
+} as IssuerConfig;
 
 before(async () => {
   keys = await createFuzzKeys();
@@ -109,7 +111,11 @@ async function verifyOnce(recipe: Parameters<typeof buildToken>[1], t: Tamper): 
     claims = undefined;
   }
   const iatFuture = typeof (claims as { iat?: unknown })?.iat === 'number' && (claims as { iat: number }).iat > NOW_MS / 1000 + 30;
-  const reference = !iatFuture && COMPACT_JWS.test(token) && await accepted(() => jwtVerify(token, keys.jwks, {
+  // Beyond jose: exp no further ahead than max_token_lifetime + tolerance, and each part in its one
+  // canonical base64url spelling (jose ignores unused trailing bits).
+  const expTooFar = typeof (claims as { exp?: unknown })?.exp === 'number' && (claims as { exp: number }).exp > Math.floor(NOW_MS / 1000) + 86_400 + 30;
+  const canonical = token.split('.').every((part) => Buffer.from(part, 'base64url').toString('base64url') === part);
+  const reference = !iatFuture && !expTooFar && canonical && COMPACT_JWS.test(token) && await accepted(() => jwtVerify(token, keys.jwks, {
     issuer: ISSUER, algorithms: ['RS256', 'EdDSA'], clockTolerance: 30, requiredClaims: ['exp'], currentDate: new Date(NOW_MS),
   }));
   assert.equal(ours, reference, `verifier ${ours ? 'accepts' : 'refuses'} a token jose ${reference ? 'accepts' : 'refuses'}: ${token}`);
