@@ -68,17 +68,13 @@ function asksForHelp(args: string[]): boolean {
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === '--version' || name === '-v') {
+  if (name === '--version' || name === '-v' || name === '-V') {
     io.stdout(`${version()}\n`);
     return 0;
   }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout)(usage());
     return name === undefined ? 2 : 0;
-  }
-  if (name === '--version' || name === '-V') {
-    io.stdout(`mcp-authz ${version()}\n`);
-    return 0;
   }
   const command = COMMANDS[name];
   if (command === undefined) {

@@ -2,8 +2,11 @@
 // condition), so no build is needed; the packaging test covers the compiled bin.
 import { fileURLToPath } from 'node:url';
 
-/** Node flags that run this repository's TypeScript sources, workspace packages included. */
-export const SOURCE_FLAGS: readonly string[] = ['--import', 'tsx', '--conditions=mcp-authz-source'];
+/**
+ * Node flags that run this repository's TypeScript sources, workspace packages included. tsx is
+ * named by its resolved location, so a command started in another directory still finds it.
+ */
+export const SOURCE_FLAGS: readonly string[] = ['--import', import.meta.resolve('tsx'), '--conditions=mcp-authz-source'];
 
 /** Arguments to process.execPath that run `mcp-authz` from the sources; append the command's own. */
 export const CLI: readonly string[] = [...SOURCE_FLAGS, fileURLToPath(new URL('../../service/src/cli.ts', import.meta.url))];
