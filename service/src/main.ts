@@ -3,7 +3,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createSharedFailureThrottle } from './callers/shared-failure-throttle.js';
+import { createCallerFailureThrottle } from './callers/index.js';
 import { createRegistry } from './config/registry.js';
 import { fromTokensValidator } from './decisions/index.js';
 import { createPromMetricsHooks } from './hooks/index.js';
@@ -98,9 +98,10 @@ export function createService(options: ServiceOptions): Service {
   ];
 
   // Shared across replicas through the runtime's store (Redis when configured).
-  const throttle = createSharedFailureThrottle({
+  const throttle = createCallerFailureThrottle({
     store: runtime.store,
     maxFailures: config.http.auth_throttle.max_failures,
+    maxFailuresPerCaller: config.http.auth_throttle.max_failures_per_caller,
     windowSeconds: config.http.auth_throttle.window_seconds,
     now: options.now,
   });

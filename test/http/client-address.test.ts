@@ -7,8 +7,9 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import request from 'supertest';
 import { parse } from 'yaml';
-import { createMemoryFailureThrottle } from '../../service/src/callers/failure-throttle.js';
+import { createCallerFailureThrottle } from '../../service/src/callers/index.js';
 import { createApp } from '../../service/src/http/app.js';
+import { createMemoryStore } from '../../service/src/store/index.js';
 import { startWorld, type World } from '../support/world.js';
 
 interface Row {
@@ -38,7 +39,7 @@ describe('client address behind http.trust_proxy', () => {
       const app = createApp({
         ...deps,
         config: { ...deps.config, http: { ...deps.config.http, trust_proxy: row.trust_proxy } },
-        throttle: createMemoryFailureThrottle({ maxFailures: 2, windowSeconds: 60 }),
+        throttle: createCallerFailureThrottle({ store: createMemoryStore(), maxFailures: 2, maxFailuresPerCaller: 100, windowSeconds: 60 }),
         logger: pino({ level: 'info' }, sink),
       });
       const body = JSON.stringify({ token: 't', server: 'files', action: { method: 'tools/list' } });

@@ -1,5 +1,5 @@
-// Operations endpoints: /healthz, /readyz (issuer keys and Redis reported, never flipping
-// readiness), /metrics, /openapi.json, request ids, and logs that never contain credentials.
+// Operations endpoints: /healthz, /readyz (issuer keys and Redis reported as states, never flipping
+// readiness; details for admins at /v1/readiness), /metrics, /openapi.json, request ids, and logs that never contain credentials.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
@@ -18,20 +18,36 @@ test('/healthz answers ok', async () => {
   await request(world.service.app).get('/healthz').expect(200, { status: 'ok' });
 });
 
-test('/readyz stays ready while an issuer\'s keys are unavailable, and reports it', async () => {
+test('/readyz stays ready while an issuer\'s keys are unavailable and shows states only; /v1/readiness has the details for admins', async () => {
   world.other.down = true;
   await world.service.deps.tokens.warm();
   const res = await request(world.service.app).get('/readyz').expect(200);
   assert.equal(res.body.status, 'ready');
-  assert.equal(res.body.checks.config.status, 'ok');
-  assert.equal(res.body.checks.redis.status, 'disabled');
-  assert.equal(res.body.checks.issuers.status, 'degraded');
-  assert.equal(res.body.checks.issuers.critical, false);
-  assert.equal(res.body.checks.issuers.issuers[world.other.issuer].state, 'unavailable');
-  assert.equal(res.body.checks.issuers.issuers[world.rsa.issuer].state, 'fresh');
+  assert.deepEqual(res.body.checks.config, { status: 'ok', critical: true });
+  assert.deepEqual(res.body.checks.redis, { status: 'disabled', critical: false });
+  assert.deepEqual(res.body.checks.issuers, { status: 'degraded', critical: false });
+  // No issuer URL, no fetch error text: the details are for admins.
+  assert.doesNotMatch(res.text, /https?:\/\//);
+  assert.doesNotMatch(res.text, /detail|error/i);
   const validate = world.service.deps.contract.schemaValidator('Readiness');
   assert.ok(validate(res.body), JSON.stringify(validate.errors));
+
+  // Admins get every check with its details at /v1/readiness, and no one else does.
+  const details = await request(world.service.app).get('/v1/readiness').set('authorization', `Bearer ${world.secrets.admin}`).expect(200);
+  assert.equal(details.headers['cache-control'], 'no-store');
+  assert.equal(details.body.status, 'ready');
+  assert.equal(details.body.checks.issuers.status, 'degraded');
+  assert.equal(details.body.checks.issuers.issuers[world.other.issuer].state, 'unavailable');
+  assert.equal(details.body.checks.issuers.issuers[world.rsa.issuer].state, 'fresh');
+  assert.equal(typeof details.body.checks.redis.detail, 'string');
+  const validateDetails = world.service.deps.contract.schemaValidator('ReadinessDetails');
+  assert.ok(validateDetails(details.body), JSON.stringify(validateDetails.errors));
   world.other.down = false;
+
+  const caller = await request(world.service.app).get('/v1/readiness').set('authorization', world.basic('github-mcp', world.secrets.github)).expect(403);
+  assert.equal(caller.body.code, 'admin_required');
+  const anonymous = await request(world.service.app).get('/v1/readiness').expect(401);
+  assert.equal(anonymous.body.code, 'missing_credentials');
 });
 
 test('/readyz turns not ready only through a critical check', async () => {
@@ -81,7 +97,7 @@ test('/metrics can require an admin caller', async () => {
 test('/openapi.json serves the contract', async () => {
   const res = await request(world.service.app).get('/openapi.json').expect(200);
   assert.equal(res.body.openapi, '3.1.0');
-  for (const path of ['/oauth2/introspect', '/v1/decisions', '/v1/decisions/batch', '/v1/revocations', '/v1/policies', '/healthz', '/readyz', '/metrics', '/openapi.json']) {
+  for (const path of ['/oauth2/introspect', '/v1/decisions', '/v1/decisions/batch', '/v1/revocations', '/v1/policies', '/v1/readiness', '/healthz', '/readyz', '/metrics', '/openapi.json']) {
     assert.ok(res.body.paths[path], path);
   }
 });

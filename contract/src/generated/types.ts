@@ -145,10 +145,32 @@ export interface paths {
         };
         /**
          * Ready to decide (configuration valid, policies loaded).
-         * @description Redis and per-issuer key status are reported in `checks` but never make the service
-         *     unready: it decides without them.
+         * @description Redis and issuer key status are reported in `checks` but never make the service
+         *     unready: it decides without them. Each check shows its state only; the details (issuer
+         *     URLs, fetch errors) are for admins at `GET /v1/readiness`.
          */
         get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The readiness checks with their details (admin callers only).
+         * @description The checks of `/readyz` with everything they report: per-issuer key states, detail texts,
+         *     the served policy revision. Always 200; `status` says whether the service is ready.
+         */
+        get: operations["getReadinessDetails"];
         put?: never;
         post?: never;
         delete?: never;
@@ -524,11 +546,18 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        CheckState: {
+            /** @description ok, degraded, down, disabled or not_ready */
+            status: string;
+            /** @description Whether this check can make the service unready. */
+            critical: boolean;
+        };
+        /** @description The public readiness report; each check's state only. */
         Readiness: {
             /** @enum {string} */
             status: "ready" | "not_ready";
             checks: {
-                [key: string]: components["schemas"]["CheckResult"];
+                [key: string]: components["schemas"]["CheckState"];
             };
             /**
              * @description Whether the served policy revision is the policy directory's. Drift never makes the
@@ -541,6 +570,15 @@ export interface components {
                 in_sync: boolean;
                 drift?: components["schemas"]["PolicyDrift"];
             };
+        };
+        /** @description The readiness report with each check's details (admins only). */
+        ReadinessDetails: {
+            /** @enum {string} */
+            status: "ready" | "not_ready";
+            checks: {
+                [key: string]: components["schemas"]["CheckResult"];
+            };
+            policy?: components["schemas"]["Readiness"]["policy"];
         };
     };
     responses: {
@@ -581,7 +619,16 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Too many failed caller authentications from this client. */
+        /** @description The body's `Content-Encoding` is not one the service decodes (gzip, deflate, br). */
+        UnsupportedContentEncoding: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too many failed caller authentications from this client for this caller id, or naming this caller id (credentials that verify are never answered 429). */
         Throttled: {
             headers: {
                 "Retry-After"?: number;
@@ -626,6 +673,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedContentEncoding"];
             429: components["responses"]["Throttled"];
         };
     };
@@ -655,6 +703,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedContentEncoding"];
             429: components["responses"]["Throttled"];
         };
     };
@@ -684,6 +733,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedContentEncoding"];
             429: components["responses"]["Throttled"];
         };
     };
@@ -713,6 +763,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedContentEncoding"];
             429: components["responses"]["Throttled"];
         };
     };
@@ -742,6 +793,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedContentEncoding"];
             429: components["responses"]["Throttled"];
         };
     };
@@ -814,6 +866,30 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
+        };
+    };
+    getReadinessDetails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Readiness with details. */
+            200: {
+                headers: {
+                    "Cache-Control"?: "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessDetails"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["Throttled"];
         };
     };
     getMetrics: {

@@ -2,11 +2,16 @@
 // comparison is constant time; an unknown id costs the same as a wrong secret.
 import type { CallerConfig } from '../config/types.js';
 import type { Registry } from '../config/registry.js';
-import { hashSecret, secretMatches } from './secrets.js';
+import { digestMatches, hashSecret, secretDigest, secretMatches } from './secrets.js';
 
 export type CallerAuthResult =
   | { ok: true; caller: CallerConfig }
-  | { ok: false; code: 'missing_credentials' | 'malformed_credentials' | 'invalid_credentials' };
+  | {
+    ok: false;
+    code: 'missing_credentials' | 'malformed_credentials' | 'invalid_credentials';
+    /** The registered caller a failed HTTP Basic attempt named; absent for API keys and unknown ids. */
+    callerId?: string;
+  };
 
 // Compared against when the id is unknown, so timing does not reveal which ids exist.
 const DECOY_HASHES = [hashSecret('decoy-secret-never-valid')];
@@ -36,14 +41,17 @@ function basic(registry: Registry, encoded: string): CallerAuthResult {
   // Both forms are always compared when they differ, so timing does not tell which one matched.
   const decodedSecret = formDecode(rawSecret);
   if (decodedSecret !== undefined && decodedSecret !== rawSecret && secretMatches(decodedSecret, hashes)) matched = true;
-  return caller !== undefined && matched ? { ok: true, caller } : { ok: false, code: 'invalid_credentials' };
+  if (caller === undefined) return { ok: false, code: 'invalid_credentials' };
+  return matched ? { ok: true, caller } : { ok: false, code: 'invalid_credentials', callerId: caller.id };
 }
 
 function apiKey(registry: Registry, key: string): CallerAuthResult {
   let found: CallerConfig | undefined;
+  // The key is hashed once, whatever the number of callers: a long key costs one hash, not one per caller.
+  const presented = secretDigest(key);
   // No early exit: every caller's hashes are compared, whatever matches.
   for (const caller of registry.callers.values()) {
-    if (secretMatches(key, caller.secret_hashes) && found === undefined) found = caller;
+    if (digestMatches(presented, caller.secret_hashes) && found === undefined) found = caller;
   }
   return found !== undefined ? { ok: true, caller: found } : { ok: false, code: 'invalid_credentials' };
 }

@@ -35,7 +35,16 @@ function digestsOf(storedHashes: readonly string[]): Buffer[] {
  * so neither the position of a match nor a near miss shows in the timing.
  */
 export function secretMatches(secret: string, storedHashes: readonly string[]): boolean {
-  const presented = hash('sha256', secret, 'buffer');
+  return digestMatches(secretDigest(secret), storedHashes);
+}
+
+/** The SHA-256 of a presented secret, computed once when it is compared against many callers. */
+export function secretDigest(secret: string): Buffer {
+  return hash('sha256', secret, 'buffer');
+}
+
+/** `secretMatches` for a digest from `secretDigest`. */
+export function digestMatches(presented: Buffer, storedHashes: readonly string[]): boolean {
   let matched = false;
   for (const expected of digestsOf(storedHashes)) {
     if (expected.length === presented.length && timingSafeEqual(expected, presented)) matched = true;

@@ -8,6 +8,8 @@ import { createMemoryFailureThrottle, type AuthFailureThrottle, type FailureThro
 
 export interface SharedFailureThrottleOptions extends FailureThrottleOptions {
   store: SharedStore;
+  /** Names this throttle's counters and channel, so throttles with other limits stay apart. */
+  scope?: string;
 }
 
 export interface SharedFailureThrottle extends AuthFailureThrottle {
@@ -16,10 +18,9 @@ export interface SharedFailureThrottle extends AuthFailureThrottle {
   close(): Promise<void>;
 }
 
-const CHANNEL = 'auth-throttle';
-const KEY = 'auth-throttle:';
-
 export function createSharedFailureThrottle(options: SharedFailureThrottleOptions): SharedFailureThrottle {
+  const CHANNEL = options.scope === undefined ? 'auth-throttle' : `auth-throttle:${options.scope}`;
+  const KEY = `${CHANNEL}:`;
   const now = options.now ?? Date.now;
   const windowMs = options.windowSeconds * 1000;
   const maxKeys = options.maxKeys ?? 100_000;

@@ -18,7 +18,7 @@ export const DEFAULTS = {
     trust_proxy: false,
     body_limit_bytes: 65_536,
     shutdown_timeout_ms: 10_000,
-    auth_throttle: { max_failures: 10, window_seconds: 60 },
+    auth_throttle: { max_failures: 10, max_failures_per_caller: 100, window_seconds: 60 },
   },
   metrics: { access: 'public' },
   logging: { level: 'info' },

@@ -86,7 +86,10 @@ export function applyEnv(fileRaw: Raw, env: Record<string, string | undefined>):
     const issuers = array(raw, 'issuers');
     const entry: Raw = { issuer };
     const jwksUri = get('AUTHZ_JWT_JWKS_URI');
-    if (jwksUri !== undefined) entry.jwks_uri = jwksUri;
+    if (jwksUri !== undefined) {
+      entry.jwks_uri = jwksUri;
+      sources.set(`issuers[${issuers.length}].jwks_uri`, 'AUTHZ_JWT_JWKS_URI');
+    }
     const algs = get('AUTHZ_JWT_ALGORITHMS');
     entry.algorithms = algs === undefined ? [...DEFAULT_ALGORITHMS] : list(algs);
     const typ = get('AUTHZ_JWT_REQUIRED_TYP');

@@ -9,6 +9,7 @@ import { applyEnv, envSourceOf } from './env.js';
 import { ConfigError } from './errors.js';
 import { checkOAuth, withImpliedIssuers } from './oauth.js';
 import { configSchema } from './schema.js';
+import { checkUrlCredentials } from './url-credentials.js';
 import type { AuthzConfig } from './types.js';
 
 export interface LoadConfigOptions {
@@ -66,11 +67,15 @@ export function resolveConfig(raw: Record<string, unknown>, env: Record<string, 
     const from = envSourceOf(issue.path, overlay.sources);
     return from === undefined ? issue : { path: `${issue.path} (from ${from})`, message: issue.message };
   });
-  // Every problem is reported in one run: environment forms, the schema, then the cross-checks,
-  // which also run on a configuration the schema refused as long as they can read it.
+  // Every problem is reported in one run: environment forms, the schema, URLs carrying credentials,
+  // then the cross-checks, which also run on a configuration the schema refused as long as they
+  // can read it.
   const problems: SchemaIssue[] = [...overlay.issues];
+  // On what was given, before the schema fills in defaults.
+  const credentials = withSources(checkUrlCredentials(config));
   const schemaValid = validate(config);
   if (!schemaValid) problems.push(...withSources(describeAjvErrors(validate.errors)));
+  problems.push(...credentials);
   const { typed, issues } = crossChecks(config as unknown as AuthzConfig, schemaValid, problems);
   problems.push(...withSources(issues));
   if (problems.length > 0 || typed === undefined) throw new ConfigError(problems, file);

@@ -165,6 +165,7 @@ export const configSchema = {
       shutdown_timeout_ms: { ...nonNegativeInt, default: DEFAULTS.http.shutdown_timeout_ms },
       auth_throttle: section({
         max_failures: { ...positiveInt, default: DEFAULTS.http.auth_throttle.max_failures },
+        max_failures_per_caller: { ...positiveInt, default: DEFAULTS.http.auth_throttle.max_failures_per_caller },
         window_seconds: { ...positiveInt, default: DEFAULTS.http.auth_throttle.window_seconds },
       }),
     }),

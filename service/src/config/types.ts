@@ -12,7 +12,8 @@ export interface HttpConfig {
   trust_proxy: boolean | number | string;
   body_limit_bytes: number;
   shutdown_timeout_ms: number;
-  auth_throttle: { max_failures: number; window_seconds: number };
+  /** Failed caller authentications per (address, caller id), and per caller id, in a window. */
+  auth_throttle: { max_failures: number; max_failures_per_caller: number; window_seconds: number };
 }
 
 export interface PemKeyConfig {

@@ -1,7 +1,7 @@
 // Everything the HTTP layer needs, built by the composition root (main.ts) or by tests.
 // Features add their services here as fields.
 import type { Logger } from 'pino';
-import type { AuthFailureThrottle } from '../callers/failure-throttle.js';
+import type { CallerFailureThrottle } from '../callers/index.js';
 import type { AuthzConfig } from '../config/types.js';
 import type { Registry } from '../config/registry.js';
 import type { MetricsRegistry } from '../observability/metrics.js';
@@ -33,7 +33,7 @@ export interface AppDeps {
   logger: Logger;
   metrics: MetricsRegistry;
   contract: Contract;
-  throttle: AuthFailureThrottle;
+  throttle: CallerFailureThrottle;
   readiness: ReadinessCheck[];
   /** The decision path; its routes are absent without it. */
   decisions?: { service: DecisionService; revocations: RevocationList; policies: PolicyReloader };

@@ -11,7 +11,7 @@ const PARSER_ERRORS: Record<string, HttpProblem['code']> = {
   'entity.too.large': 'payload_too_large',
   'entity.parse.failed': 'malformed_body',
   'parameters.too.many': 'malformed_body',
-  'encoding.unsupported': 'unsupported_content_type',
+  'encoding.unsupported': 'unsupported_content_encoding',
   'charset.unsupported': 'unsupported_content_type',
   'request.size.invalid': 'malformed_body',
 };
@@ -29,6 +29,12 @@ export const notFound: RequestHandler = (req) => {
 
 /** Answers `err` as problem+json on node's response (express routes and direct routes alike). */
 export function sendError(logger: Logger, err: unknown, req: IncomingMessage, res: ServerResponse): void {
+  if ((err as { type?: unknown } | null)?.type === 'request.aborted') {
+    // The client closed the connection mid-body: nothing to answer, and nothing wrong here.
+    logger.info({ req_id: requestIdOf(res), method: req.method, path: pathOf(req) }, 'request aborted by the client');
+    if (!res.headersSent) res.destroy();
+    return;
+  }
   let problem = toProblem(err);
   if (problem === undefined) {
     // Only the message and stack: error objects from parsers can carry the raw body (a token).

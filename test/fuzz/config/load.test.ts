@@ -18,7 +18,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A valid file touching most sections; mutations break one member of it at a time. */
 const TEMPLATE: Record<string, unknown> = {
-  http: { host: '127.0.0.1', port: 8080, trust_proxy: false, body_limit_bytes: 65536, auth_throttle: { max_failures: 10, window_seconds: 60 } },
+  http: { host: '127.0.0.1', port: 8080, trust_proxy: false, body_limit_bytes: 65536, auth_throttle: { max_failures: 10, max_failures_per_caller: 100, window_seconds: 60 } },
   redis: { url: 'redis://127.0.0.1:6379', key_prefix: 'x:' },
   policies: { dir: './policies', watch: true },
   logging: { level: 'info' },

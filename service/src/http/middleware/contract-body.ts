@@ -30,10 +30,38 @@ export interface LeanJsonBody {
   read(req: BodyRequest, length: number): Promise<void>;
 }
 
+/** The request's `content-encoding` when it is not identity (the body must be decoded). */
+function contentEncodingOf(req: IncomingMessage): string | undefined {
+  const encoding = req.headers['content-encoding']?.trim().toLowerCase();
+  return encoding === undefined || encoding === '' || encoding === 'identity' ? undefined : encoding;
+}
+
+/**
+ * Runs a body parser. It settles when the client goes away mid-body too: body-parser waits for the
+ * end of a decoded (e.g. gzip) body, which never comes when the upload is cut off.
+ */
 function runMiddleware(middleware: RequestHandler, req: Request, res: Response): Promise<void> {
   return new Promise((resolve, reject) => {
-    void middleware(req, res, (err?: unknown) => (err === undefined || err === null ? resolve() : reject(err as Error)));
+    const onClose = (): void => {
+      if (!req.complete) reject(Object.assign(new Error('request aborted'), { type: 'request.aborted', status: 400 }));
+    };
+    req.once('close', onClose);
+    void middleware(req, res, (err?: unknown) => {
+      req.off('close', onClose);
+      if (err === undefined || err === null) resolve();
+      else reject(classify(err, req));
+    });
   });
+}
+
+/**
+ * body-parser marks every error of its own with a `type`; one without comes from the decoding
+ * stream (zlib, brotli): the body does not decode as its `content-encoding` says.
+ */
+function classify(err: unknown, req: IncomingMessage): unknown {
+  const encoding = contentEncodingOf(req);
+  if (encoding === undefined || typeof (err as { type?: unknown } | null)?.type === 'string') return err;
+  return new HttpProblem('malformed_content_encoding', `the body is not valid ${encoding} data`);
 }
 
 function checker(validator: BodyValidator): (contentType: string, body: unknown) => void {

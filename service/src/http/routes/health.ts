@@ -1,7 +1,8 @@
-// GET /healthz (the process is alive) and GET /readyz (able to decide). Non-critical checks such as
-// Redis and issuer keys are reported but never make the service unready: it decides without them;
-// neither does policy drift (the served revision is not the directory's), which is reported too.
-import type { CheckResult } from '../deps.js';
+// GET /healthz (the process is alive), GET /readyz (able to decide; each check's state only) and
+// GET /v1/readiness (admins: the same checks with their details). Non-critical checks such as Redis
+// and issuer keys are reported but never make the service unready: it decides without them; neither
+// does policy drift (the served revision is not the directory's), which is reported too.
+import type { AppDeps, CheckResult } from '../deps.js';
 import type { RouteModule } from '../route-types.js';
 import { policyDriftBody } from './policies.js';
 
@@ -21,6 +22,21 @@ async function run(check: () => Promise<CheckResult> | CheckResult): Promise<Che
   }
 }
 
+/** Every check's full result (details, issuer URLs, fetch errors), and whether the service is ready. */
+async function readiness(deps: AppDeps): Promise<{ ready: boolean; body: Record<string, unknown>; states: Record<string, unknown> }> {
+  const results = await Promise.all(deps.readiness.map(async (c) => [c.name, { ...(await run(() => c.check())), critical: c.critical }] as const));
+  const ready = results.every(([, r]) => !r.critical || r.status === 'ok');
+  const policies = deps.decisions?.policies;
+  const common = { status: ready ? 'ready' : 'not_ready', ...(policies ? { policy: policyDriftBody(policies.status()) } : {}) };
+  return {
+    ready,
+    body: { ...common, checks: Object.fromEntries(results) },
+    // The public view: each check's state only. Details name issuer and sink URLs and carry the
+    // text of fetch errors, which are for operators.
+    states: { ...common, checks: Object.fromEntries(results.map(([name, r]) => [name, { status: r.status, critical: r.critical }])) },
+  };
+}
+
 export const healthRoutes: RouteModule = (deps) => [
   {
     method: 'get',
@@ -33,14 +49,18 @@ export const healthRoutes: RouteModule = (deps) => [
     path: '/readyz',
     access: 'public',
     handler: async (_req, res) => {
-      const results = await Promise.all(deps.readiness.map(async (c) => [c.name, { ...(await run(() => c.check())), critical: c.critical }] as const));
-      const ready = results.every(([, r]) => !r.critical || r.status === 'ok');
-      const policies = deps.decisions?.policies;
-      res.status(ready ? 200 : 503).set('cache-control', 'no-store').json({
-        status: ready ? 'ready' : 'not_ready',
-        checks: Object.fromEntries(results),
-        ...(policies ? { policy: policyDriftBody(policies.status()) } : {}),
-      });
+      const { ready, states } = await readiness(deps);
+      res.status(ready ? 200 : 503).set('cache-control', 'no-store').json(states);
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/readiness',
+    access: 'admin',
+    handler: async (_req, res) => {
+      // Always 200: the caller asked for the report, and `status` says whether the service is ready.
+      const { body } = await readiness(deps);
+      res.set('cache-control', 'no-store').json(body);
     },
   },
 ];
