@@ -2,13 +2,15 @@
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
+COPY contract/package.json contract/tsconfig.build.json contract/
 COPY service/package.json service/tsconfig.build.json service/
 COPY sdk/package.json sdk/tsconfig.build.json sdk/
 RUN npm ci --no-audit --no-fund
+COPY contract/src contract/src
+COPY contract/mcp-authz.yaml contract/
 COPY service/src service/src
 COPY service/bin service/bin
-COPY openapi openapi
-RUN npm run build -w service
+RUN npm run build -w contract && npm run build -w service
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production \
@@ -17,12 +19,14 @@ ENV NODE_ENV=production \
     POLICY_DIR=/app/policies
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY contract/package.json contract/
 COPY service/package.json service/
 COPY sdk/package.json sdk/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/contract/dist contract/dist
+COPY contract/mcp-authz.yaml contract/
 COPY --from=build /app/service/dist service/dist
 COPY service/bin service/bin
-COPY openapi openapi
 COPY policies policies
 USER node
 EXPOSE 8080

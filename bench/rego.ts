@@ -52,7 +52,9 @@ function toCedarCall(input: McpInput, data: McpData) {
     weekday: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][date.getUTCDay()],
   };
   if (spec?.repo_arg && typeof args[spec.repo_arg] === 'string') context.repo_owner = (args[spec.repo_arg] as string).split('/')[0];
-  if (spec?.path_arg && typeof args[spec.path_arg] === 'string') context.path = args[spec.path_arg];
+  // The Cedar comparison models one path per call: the last declared one.
+  const pathArg = spec?.path_args?.at(-1);
+  if (pathArg && typeof args[pathArg] === 'string') context.path = args[pathArg];
   if (spec?.branch_arg && typeof args[spec.branch_arg] === 'string') context.branch = args[spec.branch_arg];
   const principal = { type: 'User', id: input.subject.sub };
   const resource = { type: 'Tool', id: `${input.server.id}/${input.action.tool}` };
@@ -70,7 +72,7 @@ function toCedarCall(input: McpInput, data: McpData) {
         kind: spec.kind,
         server: input.server.id,
         repo_arg: Boolean(spec.repo_arg),
-        path_arg: Boolean(spec.path_arg),
+        path_arg: Boolean(spec.path_args?.length),
         branch_arg: Boolean(spec.branch_arg),
         business_hours: Boolean(spec.business_hours),
         deny_listed: data.deny_tools.includes(input.action.tool),

@@ -38,7 +38,7 @@ if (files.length === 0) {
 const scratch = mkdtempSync(join(tmpdir(), 'mcp-authz-fuzz-'));
 const counts = join(scratch, 'counts');
 console.log(`fuzz: ${files.length} files, ${runs} runs per property, seed ${seed}`);
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=mcp-authz-source', '--test', '--test-concurrency=1', ...files], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'test', MCP_AUTHZ_FUZZ_RUNS: String(runs), MCP_AUTHZ_FUZZ_SEED: seed, MCP_AUTHZ_FUZZ_COUNTS: counts },

@@ -14,5 +14,5 @@ if (name === undefined || !available.includes(name)) {
 }
 const file = join(root, 'bench', `${name}.ts`);
 const loader = `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); if (typeof m.run === 'function') await m.run();`;
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', loader, ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' });
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=mcp-authz-source', '--input-type=module', '-e', loader, ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' });
 process.exit(res.status ?? 1);

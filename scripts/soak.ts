@@ -20,14 +20,19 @@ import { REFERENCE_POLICIES } from '../test/support/decision-service.js';
 import { createPolicyOracle, designInput, type PolicyOracle } from '../test/fuzz/support/oracle.js';
 
 /**
- * The decision-log counters read from each replica's /metrics: for each stage, the first selector
- * (metric name, optional label filter) that the replica exposes is summed; none present prints n/a.
+ * The decision-log counters read from each replica's /metrics, summed over sinks and replicas. Per
+ * sink: produced + replayed = delivered + spilled + dropped + pending (buffer and queue per replica;
+ * the Redis backlog is shared by the replicas, so it is counted once).
  */
-const LOG_COUNTERS: Record<'produced' | 'delivered' | 'spilled' | 'dropped', { name: string; labels?: Record<string, string> }[]> = {
+const LOG_STAGES = ['produced', 'delivered', 'spilled', 'replayed', 'dropped'] as const;
+const LOG_COUNTERS: Record<(typeof LOG_STAGES)[number] | 'pending' | 'pendingRedis', { name: string; labels?: Record<string, string> }[]> = {
   produced: [{ name: 'mcp_authz_decision_logs_total', labels: { stage: 'produced' } }],
-  delivered: [{ name: 'mcp_authz_decision_logs_total', labels: { stage: 'delivered' } }, { name: 'mcp_authz_decision_log_delivered_total' }],
-  spilled: [{ name: 'mcp_authz_decision_logs_total', labels: { stage: 'spilled' } }, { name: 'mcp_authz_decision_log_spilled_total' }],
-  dropped: [{ name: 'mcp_authz_decision_logs_total', labels: { stage: 'dropped' } }, { name: 'mcp_authz_decision_log_dropped_total' }],
+  delivered: [{ name: 'mcp_authz_decision_logs_total', labels: { stage: 'delivered' } }],
+  spilled: [{ name: 'mcp_authz_decision_logs_total', labels: { stage: 'spilled' } }],
+  replayed: [{ name: 'mcp_authz_decision_logs_total', labels: { stage: 'replayed' } }],
+  dropped: [{ name: 'mcp_authz_decision_logs_total', labels: { stage: 'dropped' } }],
+  pending: [{ name: 'mcp_authz_decision_logs_pending', labels: { where: 'buffer' } }, { name: 'mcp_authz_decision_logs_pending', labels: { where: 'queue' } }],
+  pendingRedis: [{ name: 'mcp_authz_decision_logs_pending', labels: { where: 'redis' } }],
 };
 
 // ---- options ----------------------------------------------------------------------------------
@@ -158,9 +163,9 @@ async function startSink(): Promise<Sink> {
 // ---- metrics and memory -----------------------------------------------------------------------
 
 function counter(text: string, selectors: (typeof LOG_COUNTERS)['produced']): number | undefined {
+  let found = false;
+  let sum = 0;
   for (const { name, labels } of selectors) {
-    let found = false;
-    let sum = 0;
     for (const line of text.split('\n')) {
       const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
       if (!m || m[1] !== name) continue;
@@ -169,9 +174,8 @@ function counter(text: string, selectors: (typeof LOG_COUNTERS)['produced']): nu
       found = true;
       sum += Number(m[3]);
     }
-    if (found) return sum;
   }
-  return undefined;
+  return found ? sum : undefined;
 }
 
 function rssMiB(pid: number | undefined): number | undefined {
@@ -192,6 +196,7 @@ interface Tally {
   deny: number;
   invalidToken: number;
   wrong: number;
+  limitDenies: number;
   unknownRevision: number;
   status4xx: number;
   status5xx: number;
@@ -206,7 +211,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<number> {
   const root = mkdtempSync(join(tmpdir(), 'mcp-authz-soak-'));
-  const redis = await startPrivateRedis();
+  // Persistent like a production Redis that holds queued decision logs: a kill loses nothing acknowledged.
+  const redis = await startPrivateRedis({ persistent: true });
   const idp = await startIdentityProvider({ alg: 'RS256' });
   const sink = await startSink();
   const policies = await createPolicyStore(root);
@@ -251,7 +257,7 @@ async function main(): Promise<number> {
   const inputs = generateInputs(BASE_DATA, 5000, 7);
   const authorization = `Basic ${Buffer.from(`soak:${SECRET}`).toString('base64')}`;
   const tally: Tally = {
-    sent: 0, answered: 0, allow: 0, deny: 0, invalidToken: 0, wrong: 0, unknownRevision: 0, status4xx: 0, status5xx: 0, failClosed503: 0, networkErrors: 0,
+    sent: 0, answered: 0, allow: 0, deny: 0, invalidToken: 0, wrong: 0, limitDenies: 0, unknownRevision: 0, status4xx: 0, status5xx: 0, failClosed503: 0, networkErrors: 0,
     ids: new Set(), revisions: new Set(),
   };
   const peakRss = replicas.map(() => 0);
@@ -288,7 +294,7 @@ async function main(): Promise<number> {
       tally.status4xx += 1;
       return;
     }
-    const answer = JSON.parse(text) as { decision_id: string; outcome: string; allow: boolean; policy_revision: string };
+    const answer = JSON.parse(text) as { decision_id: string; outcome: string; allow: boolean; policy_revision: string; reasons?: string[] };
     tally.answered += 1;
     tally.ids.add(answer.decision_id);
     if (answer.outcome === 'invalid_token') {
@@ -298,6 +304,11 @@ async function main(): Promise<number> {
     tally.revisions.add(answer.policy_revision);
     if (answer.allow) tally.allow += 1;
     else tally.deny += 1;
+    // A request that ran out of its evaluation budget is denied by design (fail closed), not judged.
+    if (!answer.allow && answer.reasons?.some((r) => r.startsWith('evaluation_limit_exceeded')) === true) {
+      tally.limitDenies += 1;
+      return;
+    }
     const oracle = policies.oracles.get(answer.policy_revision);
     if (oracle === undefined) {
       tally.unknownRevision += 1;
@@ -384,27 +395,25 @@ async function main(): Promise<number> {
   const finalRevisions = await Promise.all(replicas.map((r) => fetch(`${r.url}/v1/policies`, { headers: { authorization } }).then((res) => res.json() as Promise<{ revision?: string }>, () => ({} as { revision?: string }))));
 
   // ---- report ----
-  const stages = Object.fromEntries(Object.entries(LOG_COUNTERS).map(([stage, sel]) => {
-    const per = texts.map((t) => counter(t, sel));
-    return [stage, per.some((v) => v === undefined) ? undefined : per.reduce((a, b) => a! + b!, 0)];
-  })) as Record<keyof typeof LOG_COUNTERS, number | undefined>;
-  const show = (v: number | undefined): string => (v === undefined ? 'n/a' : String(v));
+  const per = (sel: (typeof LOG_COUNTERS)['produced']) => texts.map((t) => counter(t, sel) ?? 0);
+  const stages = Object.fromEntries(LOG_STAGES.map((stage) => [stage, per(LOG_COUNTERS[stage]).reduce((a, b) => a + b, 0)])) as Record<(typeof LOG_STAGES)[number], number>;
+  const pendingLocal = per(LOG_COUNTERS.pending).reduce((a, b) => a + b, 0);
+  // The Redis backlog is one for all replicas: each reports the same figure (the latest it read).
+  const pendingRedis = Math.max(0, ...per(LOG_COUNTERS.pendingRedis));
+  const show = (v: number): string => String(v);
   const undelivered = [...tally.ids].filter((id) => !sink.ids.has(id)).length;
-  let sums = 'not checked (a counter is n/a)';
-  let sumsOk = true;
-  if (Object.values(stages).every((v) => v !== undefined)) {
-    const accounted = stages.delivered! + stages.spilled! + stages.dropped!;
-    sumsOk = stages.produced === accounted;
-    sums = `${sumsOk ? 'ok' : 'MISMATCH'}: produced ${stages.produced} vs delivered+spilled+dropped ${accounted}`;
-  }
+  const inflow = stages.produced + stages.replayed;
+  const accounted = stages.delivered + stages.spilled + stages.dropped + pendingLocal + pendingRedis;
+  const sumsOk = stages.produced > 0 && inflow === accounted;
+  const sums = `${sumsOk ? 'ok' : 'MISMATCH'}: produced+replayed ${inflow} vs delivered+spilled+dropped+pending ${accounted}`;
   const failing = tally.wrong + tally.unknownRevision > 0 || tally.status5xx > 0 || !sumsOk;
   const lines = [
     `soak: ${DURATION_S}s at ${RATE} req/s over 2 replicas; faults: ${events.filter((e) => e.startsWith('redis')).length} redis kills, JWKS and sink outages, ${policies.versions} policy versions`,
     `decisions: sent ${tally.sent}, answered ${tally.answered} (allow ${tally.allow}, deny ${tally.deny}, invalid_token ${tally.invalidToken})`,
-    `wrong answers vs oracle: ${tally.wrong}; unknown policy revisions: ${tally.unknownRevision}${tally.firstWrong ? `; first: ${tally.firstWrong}` : ''}`,
+    `wrong answers vs oracle: ${tally.wrong}; fail-closed evaluation-limit denies (not judged): ${tally.limitDenies}; unknown policy revisions: ${tally.unknownRevision}${tally.firstWrong ? `; first: ${tally.firstWrong}` : ''}`,
     `revisions seen in answers: ${tally.revisions.size} of ${policies.oracles.size} written; last written ${policies.latest.slice(0, 12)}, final per replica ${finalRevisions.map((r) => (r.revision ?? '?').slice(0, 12)).join(', ')}`,
     `http: 4xx ${tally.status4xx}, 5xx ${tally.status5xx} (fail-closed 503 ${tally.failClosed503}), network errors ${tally.networkErrors}`,
-    `decision logs (replica counters): produced ${show(stages.produced)}, delivered ${show(stages.delivered)}, spilled ${show(stages.spilled)}, dropped ${show(stages.dropped)}; sums ${sums}`,
+    `decision logs (replica counters): produced ${show(stages.produced)}, delivered ${show(stages.delivered)}, spilled ${show(stages.spilled)}, replayed ${show(stages.replayed)}, dropped ${show(stages.dropped)}, pending ${pendingLocal} + redis ${pendingRedis}; sums ${sums}`,
     `decision logs (sink): ${sink.ids.size} distinct ids in ${sink.posts} posts; answered ids not at the sink: ${undelivered}`,
     `peak RSS (MiB): ${peakRss.map((m, i) => `replica ${'ab'[i]} ${m.toFixed(1)}`).join(', ')}`,
     `result: ${failing ? 'FAIL' : 'ok'}`,

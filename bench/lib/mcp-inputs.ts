@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 export interface ToolSpec {
   kind: 'read' | 'write' | 'admin';
   repo_arg?: string;
-  path_arg?: string;
+  path_args?: string[];
   branch_arg?: string;
   business_hours?: boolean;
 }
@@ -60,7 +60,7 @@ export function generateInputs(data: McpData, count: number, seed = 42): McpInpu
     const org = pick(ORGS);
     const args: Record<string, unknown> = {};
     if (spec?.repo_arg) args[spec.repo_arg] = `${random() < 0.8 ? org : pick(ORGS)}/repo-${i % 7}`;
-    if (spec?.path_arg) args[spec.path_arg] = pick(PATHS);
+    for (const name of spec?.path_args ?? []) args[name] = pick(PATHS);
     if (spec?.branch_arg) args[spec.branch_arg] = pick(BRANCHES);
     if (random() < 0.5) args.note = `note ${i}`;
     inputs.push({

@@ -67,7 +67,7 @@ export interface Target<T> {
  */
 export async function spawnTarget<T>(script: string, env: Record<string, string>, marker: string): Promise<Target<T>> {
   const prefix = `mcp-authz-bench:${randomBytes(6).toString('hex')}:`;
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=mcp-authz-source', script], {
     env: { ...process.env, BENCH_REDIS_PREFIX: prefix, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

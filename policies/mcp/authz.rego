@@ -117,23 +117,99 @@ deny contains sprintf("repository %q is outside organization %q", [repo, org]) i
 
 deny contains sprintf("argument %q is required", [name]) if {
 	calling
-	some field in ["repo_arg", "path_arg", "branch_arg"]
-	name := tool[field]
+	some name in required_arguments
 	not has_argument(name)
 }
 
+required_arguments contains tool[field] if some field in ["repo_arg", "branch_arg"]
+
+required_arguments contains name if some name in tool.path_args
+
 has_argument(name) if input.action.arguments[name] != null
 
-# File paths stay under an allowed prefix and never climb out of it.
-deny contains sprintf("path %q must not contain '..'", [path]) if {
+# Every path-like value in the request obeys the same rules: tool arguments the server declares
+# as paths (all of them: move_file's source as well as its destination), prompt arguments
+# (declared, or shaped like a path), and file: resource URIs.
+checked_paths contains path if {
 	calling
-	path := input.action.arguments[tool.path_arg]
+	some name in tool.path_args
+	path := input.action.arguments[name]
+}
+
+prompt := data.mcp.servers[input.server.id].prompts[input.action.prompt]
+
+checked_paths contains path if {
+	input.action.method == "prompts/get"
+	some name in prompt.path_args
+	path := as_path(input.action.arguments[name])
+}
+
+checked_paths contains path if {
+	input.action.method == "prompts/get"
+	some value in input.action.arguments
+	path_like(value)
+	path := as_path(value)
+}
+
+checked_paths contains as_path(input.action.resource) if {
+	input.action.method == "resources/read"
+	file_uri(input.action.resource)
+}
+
+path_like(value) if startswith(value, "/")
+
+path_like(value) if startswith(value, "~")
+
+path_like(value) if contains(value, "..")
+
+path_like(value) if file_uri(value)
+
+file_uri(value) if startswith(lower(value), "file:")
+
+# A file: URI becomes its decoded path ("file:///a", "file://localhost/a", "file:/a"); anything
+# with another host keeps a non-absolute form, which no allowed location matches.
+as_path(value) := value if not file_uri(value)
+
+as_path(value) := urlquery.decode(trim_prefix(substring(value, 7, -1), "localhost")) if {
+	startswith(lower(value), "file://")
+}
+
+as_path(value) := urlquery.decode(substring(value, 5, -1)) if {
+	file_uri(value)
+	not startswith(lower(value), "file://")
+}
+
+# A file: URI that does not decode cannot be judged, so it is refused.
+deny contains sprintf("resource %q is not a valid file URI", [value]) if {
+	some value in file_values
+	not as_path(value)
+}
+
+file_values contains input.action.resource if {
+	input.action.method == "resources/read"
+	file_uri(input.action.resource)
+}
+
+file_values contains value if {
+	input.action.method == "prompts/get"
+	some value in input.action.arguments
+	file_uri(value)
+}
+
+# File paths stay under an allowed prefix and never climb out of it, whether the raw or the
+# decoded spelling climbs.
+deny contains sprintf("path %q must not contain '..'", [path]) if {
+	some path in checked_paths
 	contains(path, "..")
 }
 
+deny contains sprintf("path %q must not contain '..'", [value]) if {
+	some value in file_values
+	contains(value, "..")
+}
+
 deny contains sprintf("path %q is outside the allowed locations", [path]) if {
-	calling
-	path := input.action.arguments[tool.path_arg]
+	some path in checked_paths
 	not path_allowed(path)
 }
 

@@ -175,3 +175,129 @@ test_unknown_method_denied if {
 test_no_input_denies if {
 	not authz.allow
 }
+
+# Every path-like value: both ends of a move, prompt arguments and file: resource URIs.
+
+prompt_get(name, args, scopes) := {
+	"subject": {"sub": "u1", "client_id": "c1", "issuer": "https://idp.test", "scopes": scopes, "claims": acme},
+	"server": {"id": "files", "resource": "https://mcp.test/mcp"},
+	"action": {"method": "prompts/get", "prompt": name, "arguments": args},
+	"context": {"time": weekday_noon, "client_ip": "203.0.113.7"},
+}
+
+resource_read(uri) := {
+	"subject": {"sub": "u1", "client_id": "c1", "issuer": "https://idp.test", "scopes": ["mcp:read"], "claims": acme},
+	"server": {"id": "files", "resource": "https://mcp.test/mcp"},
+	"action": {"method": "resources/read", "resource": uri},
+	"context": {"time": weekday_noon, "client_ip": "203.0.113.7"},
+}
+
+test_move_within_allowed_locations_allowed if {
+	authz.allow with input as call("files", "move_file", {"source": "/workspace/a.txt", "destination": "/srv/shared/a.txt"}, ["mcp:write"], acme)
+}
+
+test_move_source_outside_prefixes_denied if {
+	d := authz.decision with input as call("files", "move_file", {"source": "/etc/shadow", "destination": "/workspace/loot"}, ["mcp:write"], acme)
+	d.allow == false
+	d.reasons == [`path "/etc/shadow" is outside the allowed locations`]
+}
+
+test_move_source_with_dot_dot_denied if {
+	d := authz.decision with input as call("files", "move_file", {"source": "/workspace/../etc/shadow", "destination": "/workspace/loot"}, ["mcp:write"], acme)
+	d.allow == false
+	`path "/workspace/../etc/shadow" must not contain '..'` in d.reasons
+}
+
+test_move_destination_outside_prefixes_denied if {
+	d := authz.decision with input as call("files", "move_file", {"source": "/workspace/a", "destination": "/etc/cron.d/x"}, ["mcp:write"], acme)
+	d.reasons == [`path "/etc/cron.d/x" is outside the allowed locations`]
+}
+
+test_move_without_source_denied if {
+	d := authz.decision with input as call("files", "move_file", {"destination": "/workspace/a"}, ["mcp:write"], acme)
+	d.reasons == [`argument "source" is required`]
+}
+
+test_declared_prompt_path_allowed if {
+	authz.allow with input as prompt_get("summarize_file", {"path": "/workspace/README.md"}, ["mcp:read"])
+}
+
+test_declared_prompt_path_outside_prefixes_denied if {
+	d := authz.decision with input as prompt_get("summarize_file", {"path": "/etc/passwd"}, ["mcp:read"])
+	d.allow == false
+	d.reasons == [`path "/etc/passwd" is outside the allowed locations`]
+}
+
+test_second_declared_prompt_path_checked if {
+	d := authz.decision with input as prompt_get("compare_files", {"left": "/workspace/a", "right": "/root/.ssh/id_rsa"}, ["mcp:read"])
+	d.reasons == [`path "/root/.ssh/id_rsa" is outside the allowed locations`]
+}
+
+test_declared_prompt_path_with_dot_dot_denied if {
+	d := authz.decision with input as prompt_get("summarize_file", {"path": "/workspace/../../etc/passwd"}, ["mcp:read"])
+	`path "/workspace/../../etc/passwd" must not contain '..'` in d.reasons
+}
+
+test_undeclared_prompt_argument_shaped_like_a_path_checked if {
+	d := authz.decision with input as prompt_get("explain", {"topic": "/etc/passwd"}, ["mcp:read"])
+	d.reasons == [`path "/etc/passwd" is outside the allowed locations`]
+}
+
+test_prompt_argument_climbing_denied if {
+	not authz.allow with input as prompt_get("explain", {"topic": "../secrets"}, ["mcp:read"])
+}
+
+test_prompt_argument_file_uri_checked_as_path if {
+	d := authz.decision with input as prompt_get("explain", {"topic": "file:///etc/passwd"}, ["mcp:read"])
+	d.reasons == [`path "/etc/passwd" is outside the allowed locations`]
+}
+
+test_plain_prompt_arguments_allowed if {
+	authz.allow with input as prompt_get("explain", {"topic": "rego comprehensions", "level": "beginner"}, ["mcp:read"])
+}
+
+test_file_resource_under_allowed_prefix_allowed if {
+	authz.allow with input as resource_read("file:///workspace/notes.md")
+}
+
+test_file_resource_on_localhost_allowed if {
+	authz.allow with input as resource_read("file://localhost/srv/shared/a.txt")
+}
+
+test_file_resource_outside_prefixes_denied if {
+	d := authz.decision with input as resource_read("file:///etc/passwd")
+	d.allow == false
+	d.reasons == [`path "/etc/passwd" is outside the allowed locations`]
+}
+
+test_file_resource_with_dot_dot_denied if {
+	not authz.allow with input as resource_read("file:///workspace/../etc/passwd")
+}
+
+test_file_resource_with_encoded_dot_dot_denied if {
+	d := authz.decision with input as resource_read("file:///workspace/%2e%2e/etc/passwd")
+	d.allow == false
+	`path "/workspace/../etc/passwd" must not contain '..'` in d.reasons
+}
+
+test_file_resource_on_other_host_denied if {
+	not authz.allow with input as resource_read("file://evil.example/workspace/a")
+}
+
+test_file_resource_scheme_case_does_not_bypass if {
+	not authz.allow with input as resource_read("FILE:///etc/passwd")
+}
+
+test_file_resource_single_slash_form_checked if {
+	not authz.allow with input as resource_read("file:/etc/passwd")
+}
+
+test_undecodable_file_resource_denied if {
+	d := authz.decision with input as resource_read("file:///workspace/%zz")
+	d.allow == false
+	`resource "file:///workspace/%zz" is not a valid file URI` in d.reasons
+}
+
+test_non_file_resource_not_path_checked if {
+	authz.allow with input as resource_read("https://docs.example/guide")
+}

@@ -5,7 +5,7 @@ export type {
   BatchDecisionRequest, BatchDecisionResponse, Decision, DecisionAction, DecisionContext, DecisionOutcome,
   DecisionRequest, DecisionSubject, IntrospectionResponse,
 } from './client/types.js';
-export { canonicalJson } from './client/canonical-json.js';
+export { canonicalJson } from '@mcp-authz/contract';
 export { AuthzError, AuthzRequestError, AuthzResponseError, AuthzTimeoutError, AuthzUnavailableError } from './errors.js';
 export type { AuthInfo } from './auth-info/auth-info.js';
 export { decisionToAuthInfo, introspectionToAuthInfo } from './auth-info/to-auth-info.js';

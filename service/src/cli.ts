@@ -1,4 +1,5 @@
 // The `mcp-authz` command: a table of subcommands, each in service/src/cli/<name>.ts.
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { CliCommand, CliIo } from './cli/types.js';
 
@@ -27,11 +28,21 @@ export const COMMANDS: Record<string, { load: () => Promise<CliCommand>; summary
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return `usage: mcp-authz <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+  return `usage: mcp-authz <command> [options]\n       mcp-authz --version\n\ncommands:\n${lines.join('\n')}\n`;
+}
+
+/** The package version; package.json sits one level above both src/ and dist/. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${version()}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout)(usage());
     return name === undefined ? 2 : 0;

@@ -3,12 +3,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CLI } from '../support/cli-command.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = 'test/cli/fixtures';
 
 function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const res = spawnSync(process.execPath, ['service/bin/mcp-authz.mjs', ...args], { cwd: root, encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [...CLI, ...args], { cwd: root, encoding: 'utf8' });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 

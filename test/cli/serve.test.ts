@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { CLI } from '../support/cli-command.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = fileURLToPath(new URL('../../service/bin/mcp-authz.mjs', import.meta.url));
 
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
@@ -17,7 +17,7 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => { stdout += c; });
@@ -27,7 +27,7 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | n
 }
 
 test('serve with no Redis and no configuration answers /healthz, then stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: cleanEnv({ PORT: '0', HOST: '127.0.0.1' }) });
+  const child = spawn(process.execPath, [...CLI, 'serve'], { cwd: ROOT, env: cleanEnv({ PORT: '0', HOST: '127.0.0.1' }) });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   const url = await new Promise<string>((resolve, reject) => {

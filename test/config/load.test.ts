@@ -137,6 +137,29 @@ describe('invalid configuration names the key', () => {
     });
   }
 
+  test('environment, schema and cross-reference problems arrive in one run', () => {
+    const file = {
+      sever: {},
+      issuers: [{ issuer: 'https://idp.test', algorithms: ['HS256'] }],
+      servers: [{ id: 'files', resource: 'https://f.test', issuers: ['https://nobody.test'] }],
+    };
+    assert.throws(() => resolveConfig(file, { PORT: 'eighty' }), (err: ConfigError) => {
+      const paths = err.issues.map((i) => i.path);
+      for (const want of ['PORT', 'sever', 'issuers[0].algorithms[0]', 'servers[0].issuers[0]']) {
+        assert.ok(paths.includes(want), `${want} missing from ${paths.join(', ')}`);
+      }
+      return true;
+    });
+  });
+
+  test('a cross-check does not repeat a key the schema already refused', () => {
+    const file = { servers: [{ id: 'a', resource: 'https://a.test', issuers: 'not-a-list' }] };
+    assert.throws(() => resolveConfig(file), (err: ConfigError) => {
+      assert.deepEqual(err.issues.map((i) => i.path), ['servers[0].issuers']);
+      return true;
+    });
+  });
+
   test('every key of a shared audience is named at once', () => {
     const servers = [
       { id: 'a', resource: 'https://a.test', audiences: ['api'] },

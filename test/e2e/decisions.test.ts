@@ -70,7 +70,7 @@ describe('a Redis that dies mid-test', () => {
       await h.service.runtime.decisionLogs!.flush();
       const metrics = (await request(h.service.app).get('/metrics')).text;
       assert.match(metrics, /^mcp_authz_store_up 0$/m);
-      assert.match(metrics, /^mcp_authz_decision_log_spilled_total [1-9]/m);
+      assert.match(metrics, /^mcp_authz_decision_logs_total\{sink="jsonl",stage="spilled"\} [1-9]/m);
 
       await redis.start();
       await eventually(() => store.healthy(), 'the service reconnects', 15_000);
@@ -151,7 +151,7 @@ describe('decision logs with an HTTP sink that is down for a while', () => {
       assert.deepEqual(logged, new Set(ids));
       const metrics = (await request(h.service.app).get('/metrics')).text;
       assert.match(metrics, /^mcp_authz_decision_log_failures_total\{sink="http"\} [1-9]/m);
-      assert.match(metrics, /^mcp_authz_decision_log_delivered_total\{sink="jsonl"\} 30$/m);
+      assert.match(metrics, /^mcp_authz_decision_logs_total\{sink="jsonl",stage="delivered"\} 30$/m);
     } finally {
       await h?.close();
       await collector.close();

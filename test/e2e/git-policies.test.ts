@@ -46,7 +46,7 @@ const referenceData = JSON.parse(readFileSync(join(REFERENCE_POLICIES, 'mcp', 'd
 /** The reference data with extra `files` read tools. */
 function dataWith(...tools: string[]): string {
   const data = structuredClone(referenceData);
-  for (const t of tools) data.servers.files.tools[t] = { kind: 'read', path_arg: 'path' };
+  for (const t of tools) data.servers.files.tools[t] = { kind: 'read', path_args: ['path'] };
   return `${JSON.stringify(data, null, 2)}\n`;
 }
 

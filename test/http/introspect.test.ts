@@ -159,6 +159,28 @@ describe('valid tokens', () => {
   });
 });
 
+describe('token check: the reason introspection keeps to itself', () => {
+  test('a valid token answers valid with its subject', async () => {
+    const token = await world.ec.sign({ sub: 'alice', aud: GITHUB_RESOURCE, scope: 'mcp:read', client_id: 'claude' });
+    const res = await request(world.service.app).post('/v1/tokens/check').set('authorization', credentials('github-mcp')).send({ token, server: 'github' }).expect(200);
+    assert.equal(res.headers['cache-control'], 'no-store');
+    assert.equal(res.body.valid, true);
+    assert.deepEqual([res.body.subject.sub, res.body.subject.client_id, res.body.subject.issuer, res.body.subject.scopes], ['alice', 'claude', world.ec.issuer, ['mcp:read']]);
+    const validate = world.service.deps.contract.schemaValidator('TokenCheckResponse');
+    assert.ok(validate(res.body), JSON.stringify(validate.errors));
+  });
+
+  test('a token for another server is audience_mismatch; a server of another caller is 403', async () => {
+    const token = await world.rsa.sign({ aud: FILES_RESOURCE });
+    const res = await request(world.service.app).post('/v1/tokens/check').set('authorization', credentials('files-mcp')).send({ token: await world.rsa.sign({ aud: GITHUB_RESOURCE }), server: 'files' }).expect(200);
+    assert.deepEqual(res.body, { valid: false, reason: 'audience_mismatch' });
+    const denied = await request(world.service.app).post('/v1/tokens/check').set('authorization', credentials('github-mcp')).send({ token, server: 'files' }).expect(403);
+    assert.equal(denied.body.code, 'server_not_allowed');
+    await request(world.service.app).post('/v1/tokens/check').set('authorization', credentials('github-mcp')).send({ token }).expect(400);
+    await request(world.service.app).post('/v1/tokens/check').send({ token, server: 'github' }).expect(401);
+  });
+});
+
 describe('attack table: every row is exactly {"active":false}', () => {
   for (const row of ATTACKS) {
     test(row.name, async () => {
@@ -170,6 +192,10 @@ describe('attack table: every row is exactly {"active":false}', () => {
       const result = await world.service.deps.tokens.validateForServers(token, registry.serversOf(registry.callers.get(caller)!));
       assert.equal(result.valid, false);
       assert.equal(result.valid ? undefined : result.reason, row.reason);
+      // The token check names the same reason, for the caller's own server.
+      const server = caller === 'files-mcp' ? 'files' : 'github';
+      const check = await request(world.service.app).post('/v1/tokens/check').set('authorization', credentials(caller)).send({ token, server }).expect(200);
+      assert.deepEqual(check.body, { valid: false, reason: row.reason });
     });
   }
 

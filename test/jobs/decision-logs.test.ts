@@ -12,6 +12,7 @@ import {
   createSeenIds,
   jsonlFiles,
   readLoggedIds,
+  sinkSpillPath,
   withDedupe,
   type DecisionLogTransport,
 } from '../../service/src/decision-logs/index.js';
@@ -128,8 +129,9 @@ describe('decision logs, BullMQ transport', () => {
       await redis.stop();
       const second = await makeDecisions(buf, 70, 1000);
       await buf.flush();
-      assert.ok(metrics.value('mcp_authz_decision_log_spilled_total') >= 1, 'records were spilled');
-      assert.ok((await readFile(spillPath, 'utf8')).length > 0, 'spill file holds them');
+      assert.ok(metrics.value('mcp_authz_decision_logs_total', { sink: 'file', stage: 'spilled' }) >= 1, 'records were spilled');
+      assert.ok((await readFile(sinkSpillPath(spillPath, 'file'), 'utf8')).length > 0, 'the file sink\'s spill file holds them');
+      assert.ok((await readFile(sinkSpillPath(spillPath, 'http'), 'utf8')).length > 0, 'the HTTP sink\'s spill file holds them');
       assert.equal((await countJsonl(path)).distinct, 60, 'nothing delivered while Redis is down');
 
       await redis.start();

@@ -87,3 +87,41 @@ export async function countJsonl(path: string): Promise<{ lines: number; distinc
   const ids = await readLoggedIds(path, 5);
   return { lines: ids.length, distinct: new Set(ids).size };
 }
+
+export interface ClosableHttpSink {
+  url: string;
+  /** Distinct decision_ids accepted. */
+  received: Set<string>;
+  /** Closes the listening socket (connections are refused), keeping the port for reopen(). */
+  stop(): Promise<void>;
+  reopen(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An HTTP endpoint that can be really taken down (port closed) and brought back on the same port. */
+export async function startClosableHttpSink(): Promise<ClosableHttpSink> {
+  const received = new Set<string>();
+  let server: Server | undefined;
+  const listen = async (port: number): Promise<number> => {
+    const s = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        for (const r of JSON.parse(Buffer.concat(chunks).toString('utf8')) as Array<{ decision_id: string }>) received.add(r.decision_id);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => s.listen(port, '127.0.0.1', r));
+    server = s;
+    return (s.address() as { port: number }).port;
+  };
+  const stop = async (): Promise<void> => {
+    const s = server;
+    server = undefined;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((r) => s.close(() => r()));
+  };
+  const port = await listen(0);
+  return { url: `http://127.0.0.1:${port}/logs`, received, stop, reopen: async () => void (await listen(port)), close: stop };
+}

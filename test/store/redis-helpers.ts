@@ -1,7 +1,10 @@
 // Test helpers for Redis: per-run key prefixes, key cleanup, and a private redis-server that can die.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
 export const SHARED_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -65,12 +68,20 @@ export interface PrivateRedis {
   start(): Promise<void>;
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+/**
+ * A redis-server of the caller's own, killed with SIGKILL by `stop`. `persistent` keeps an
+ * append-only file fsynced on every write (as a production Redis holding queued jobs would), so
+ * what it acknowledged survives the kill.
+ */
+export async function startPrivateRedis(options: { persistent?: boolean } = {}): Promise<PrivateRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
+  const persistence = options.persistent
+    ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', mkdtempSync(join(tmpdir(), 'mcp-authz-redis-'))]
+    : ['--appendonly', 'no'];
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], { stdio: 'ignore' });
     await waitForPing(url);
   };
   const stop = async (): Promise<void> => {

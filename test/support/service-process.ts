@@ -6,9 +6,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI } from './cli-command.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'service/bin/mcp-authz.mjs');
 
 /** A loopback URL on a port that was free a moment ago (the service binary needs it before it starts). */
 export function freeLocalUrl(): Promise<string> {
@@ -36,7 +36,7 @@ export function createServiceWorkDir(name: string, config: (dir: string) => stri
   return {
     dir,
     configFile,
-    cli: (args, input) => spawnSync(process.execPath, [BIN, ...args, '--config', configFile], { cwd: ROOT, encoding: 'utf8', ...(input !== undefined ? { input } : {}) }),
+    cli: (args, input) => spawnSync(process.execPath, [...CLI, ...args, '--config', configFile], { cwd: ROOT, encoding: 'utf8', ...(input !== undefined ? { input } : {}) }),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -53,12 +53,13 @@ export interface ServiceProcess {
 
 /**
  * Starts `mcp-authz serve` on `url` with the work directory's config, the reference policies and
- * `env` (AUTHZ_* overrides) on top of this process's environment.
+ * `env` (AUTHZ_* overrides) on top of this process's environment. `program` replaces the sources
+ * with another way to run `mcp-authz` (node arguments before `serve`), e.g. an installed bin.
  */
-export function spawnService(url: string, work: ServiceWorkDir, env: Record<string, string> = {}): ServiceProcess {
+export function spawnService(url: string, work: ServiceWorkDir, env: Record<string, string> = {}, program: { args: readonly string[]; cwd: string } = { args: CLI, cwd: ROOT }): ServiceProcess {
   let output = '';
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...program.args, 'serve'], {
+    cwd: program.cwd,
     env: { ...process.env, HOST: '127.0.0.1', PORT: new URL(url).port, AUTHZ_CONFIG: work.configFile, POLICY_DIR: join(ROOT, 'policies'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

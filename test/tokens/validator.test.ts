@@ -156,6 +156,33 @@ describe('discovery', () => {
   });
 });
 
+describe('issuers that differ only by a trailing slash', () => {
+  test('discovery says so, and a token naming the other spelling is refused with a hint', async () => {
+    const idp = await startIdentityProvider({ alg: 'RS256', discovery: 'oidc' });
+    try {
+      const config = resolveConfig({ cache: { token_max_ttl_seconds: 0 }, issuers: [{ issuer: `${idp.issuer}/` }], servers: [{ id: 's', resource: RESOURCE }] });
+      const fetchErrors: string[] = [];
+      const nearMisses: { claimed: string; configured: string }[] = [];
+      const observer: TokenObserver = {
+        onKeyFetch: (e) => { if (e.error !== undefined) fetchErrors.push(e.error); },
+        onIssuerNearMiss: (e) => nearMisses.push(e),
+      };
+      const validator = createTokenValidator({ config, registry: createRegistry(config), observer });
+      const server = config.servers[0]!;
+      const asNamed = await validator.validateForServer(await idp.sign({ aud: RESOURCE }), server);
+      assert.equal(asNamed.valid, false);
+      assert.ok(!asNamed.valid && asNamed.reason === 'unknown_issuer');
+      assert.ok(!asNamed.valid && asNamed.error.message.includes('only by a trailing slash'), !asNamed.valid ? asNamed.error.message : '');
+      assert.deepEqual(nearMisses, [{ claimed: idp.issuer, configured: `${idp.issuer}/` }]);
+      // The configured spelling is looked up too; its metadata names the other spelling.
+      await validator.validateForServer(await idp.sign({ iss: `${idp.issuer}/`, aud: RESOURCE }), server);
+      assert.ok(fetchErrors.some((e) => e.includes('only by a trailing slash')), fetchErrors.join('\n'));
+    } finally {
+      await idp.close();
+    }
+  });
+});
+
 describe('static keys and claims', () => {
   test('a PEM public key and an inline JWK set', async () => {
     const idp = await startIdentityProvider({ alg: 'RS256' });

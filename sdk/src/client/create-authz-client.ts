@@ -1,6 +1,6 @@
 // The mcp-authz API client: decisions, batches and introspection with coalescing and a short local cache.
-import { decisionCacheKey, hashToken } from './cache-key.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, hashToken } from '@mcp-authz/contract';
+import { decisionCacheKey } from './cache-key.js';
 import { createHttpTransport } from './http-transport.js';
 import { parseBatch, parseDecision, parseIntrospection } from './parse-answers.js';
 import { TtlCache } from './ttl-cache.js';

@@ -1,5 +1,5 @@
 // Wire types of the decisions and introspection API, taken from the generated OpenAPI types (the contract).
-import type { components } from '../../../openapi/generated/types.js';
+import type { components } from '@mcp-authz/contract';
 
 type Schemas = components['schemas'];
 

@@ -38,12 +38,31 @@ function sharedAudiences(servers: AuthzConfig['servers'], issues: SchemaIssue[])
   }
 }
 
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+// An issuer is a URL (RFC 8414 §2), and a resource that looks like a host or a path is one too:
+// `idp.example.com` or `mcp.example.com/mcp` would never equal a token's `iss` or `aud`. A plain
+// word (`files`) stays allowed as a resource, as the environment forms use it.
+function schemes(config: AuthzConfig, issues: SchemaIssue[]): void {
+  config.issuers.forEach((iss, i) => {
+    if (!SCHEME.test(iss.issuer)) {
+      issues.push({ path: `issuers[${i}].issuer`, message: `"${iss.issuer}" has no scheme (write https://${iss.issuer})` });
+    }
+  });
+  config.servers.forEach((server, i) => {
+    if (!SCHEME.test(server.resource) && /[./:]/.test(server.resource)) {
+      issues.push({ path: `servers[${i}].resource`, message: `"${server.resource}" looks like a URL without a scheme (write https://${server.resource})` });
+    }
+  });
+}
+
 /** Returns every cross-reference problem of a schema-valid configuration. */
 export function checkConfig(config: AuthzConfig): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   const issuerIds = new Set(config.issuers.map((i) => i.issuer));
   const serverIds = new Set(config.servers.map((s) => s.id));
 
+  schemes(config, issues);
   duplicates(config.issuers, (i) => i.issuer, (i) => `issuers[${i}].issuer`, issues);
   config.issuers.forEach((iss, i) => {
     if (iss.jwks_uri !== undefined && (iss.jwks !== undefined || iss.pem_keys !== undefined)) {

@@ -40,6 +40,10 @@ export const DEFAULTS = {
     jsonl_max_files: 5,
     http_timeout_ms: 10_000,
     buffer_max_records: 100_000,
+    buffer_max_bytes: 64 * 1024 * 1024,
+    queue_max_records: 100_000,
+    queue_max_bytes: 64 * 1024 * 1024,
+    spill_max_bytes: 256 * 1024 * 1024,
   },
   tokens: {
     max_token_bytes: 16_384,

@@ -18,7 +18,7 @@ export interface LoadConfigOptions {
 
 export const DEFAULT_CONFIG_FILE = 'authz.config.yaml';
 
-const validate = createAjv({ useDefaults: true }).compile(configSchema);
+const validate = createAjv({ useDefaults: true, verbose: true }).compile(configSchema);
 
 function readFile(options: LoadConfigOptions): { raw: Record<string, unknown>; file?: string } {
   const env = options.env ?? process.env;
@@ -53,16 +53,34 @@ export function loadConfig(options: LoadConfigOptions = {}): AuthzConfig {
 /** Validates a raw configuration object merged with environment quick forms. */
 export function resolveConfig(raw: Record<string, unknown>, env: Record<string, string | undefined> = {}, file?: string): AuthzConfig {
   const overlay = applyEnv(raw, env);
-  if (overlay.issues.length > 0) throw new ConfigError(overlay.issues, file);
   const config = overlay.raw;
   // A key set by an environment variable is named with that variable.
   const withSources = (issues: SchemaIssue[]): SchemaIssue[] => issues.map((issue) => {
     const from = envSourceOf(issue.path, overlay.sources);
     return from === undefined ? issue : { path: `${issue.path} (from ${from})`, message: issue.message };
   });
-  if (!validate(config)) throw new ConfigError(withSources(describeAjvErrors(validate.errors)), file);
-  const typed = withImpliedIssuers(config as unknown as AuthzConfig);
-  const problems = [...checkConfig(typed), ...checkOAuth(typed)];
-  if (problems.length > 0) throw new ConfigError(withSources(problems), file);
+  // Every problem is reported in one run: environment forms, the schema, then the cross-checks,
+  // which also run on a configuration the schema refused as long as they can read it.
+  const problems: SchemaIssue[] = [...overlay.issues];
+  const schemaValid = validate(config);
+  if (!schemaValid) problems.push(...withSources(describeAjvErrors(validate.errors)));
+  const { typed, issues } = crossChecks(config as unknown as AuthzConfig, schemaValid, problems);
+  problems.push(...withSources(issues));
+  if (problems.length > 0 || typed === undefined) throw new ConfigError(problems, file);
   return typed;
+}
+
+function crossChecks(config: AuthzConfig, schemaValid: boolean, known: readonly SchemaIssue[]): { typed?: AuthzConfig; issues: SchemaIssue[] } {
+  try {
+    const typed = withImpliedIssuers(config);
+    const found = [...checkConfig(typed), ...checkOAuth(typed)];
+    if (schemaValid) return { typed, issues: found };
+    // On a refused document, keep only problems about keys the schema did not already name.
+    return { issues: found.filter((p) => !known.some((k) => p.path === k.path || p.path.startsWith(`${k.path}.`) || p.path.startsWith(`${k.path}[`))) };
+  } catch (err) {
+    // A cross-check that cannot read a schema-invalid document has nothing to add; on a valid
+    // one it is a bug and must not be hidden.
+    if (schemaValid) throw err;
+    return { issues: [] };
+  }
 }

@@ -146,4 +146,12 @@ export interface DecisionLogsConfig {
   spill_path?: string;
   /** Records held in memory at most before new ones are dropped (and counted). */
   buffer_max_records: number;
+  /** Serialized bytes held in the in-process buffer at most before new records are dropped. */
+  buffer_max_bytes: number;
+  /** Per sink: records waiting in its queue (in memory, or in Redis across replicas) before spilling. */
+  queue_max_records: number;
+  /** Per sink: serialized bytes waiting in its queue before spilling. */
+  queue_max_bytes: number;
+  /** Per sink: bytes its spill file may hold; past it records are dropped (0: never spill). */
+  spill_max_bytes: number;
 }

@@ -1,5 +1,6 @@
 // Public door of the decision log pipeline: buffer, masking, dedupe, sinks, in-process transport.
-export type { DecisionLogSink, DecisionLogTransport, LogBatch, LogRecord } from './types.js';
+export type { DecisionLogSink, DecisionLogTransport, LogBatch, LogRecord, SinkQueueLimits } from './types.js';
+export type { DropReason, LogCounters, LogStage, PendingPlace } from './counters.js';
 export type { DecisionLogBuffer, DecisionLogBufferOptions } from './buffer.js';
 export type { ArgumentMasker } from './mask.js';
 export type { SeenIds } from './dedupe.js';
@@ -8,12 +9,13 @@ export type { MemoryTransportOptions } from './memory-transport.js';
 export type { JsonlFileSinkOptions } from './sinks/jsonl-file-sink.js';
 export type { HttpSinkOptions } from './sinks/http-sink.js';
 export type { StdoutSinkOptions } from './sinks/stdout-sink.js';
-export { backoffMs } from './types.js';
+export { backoffMs, batchBytes } from './types.js';
+export { createLogCounters } from './counters.js';
 export { createDecisionLogBuffer } from './buffer.js';
-export { createArgumentMasker, isSecretKey, parseMaskPath, MASK } from './mask.js';
+export { createArgumentMasker, isSecretKey, maskValue, parseMaskPath, MASK } from './mask.js';
 export { createSeenIds, withDedupe } from './dedupe.js';
-export { createSpillFile } from './spill.js';
-export { createMemoryLogTransport } from './memory-transport.js';
+export { createSpillFile, sinkSpillPath } from './spill.js';
+export { DEFAULT_QUEUE_LIMITS, createMemoryLogTransport } from './memory-transport.js';
 export { createJsonlFileSink, jsonlFiles, readLoggedIds } from './sinks/jsonl-file-sink.js';
 export { createHttpSink, HttpSinkError } from './sinks/http-sink.js';
 export { createStdoutSink } from './sinks/stdout-sink.js';

@@ -1,11 +1,12 @@
-// Masks argument values under secret-looking keys, plus configured JSON paths, before logging.
+// Masks argument values under secret-looking keys, credential-shaped strings, and configured JSON paths, before logging.
 
 export const MASK = '***';
 
 /** Words that make a key secret-looking, matched per word of camelCase / snake_case / kebab-case names. */
 const SECRET_WORDS = new Set([
   'password', 'passwd', 'pwd', 'passphrase', 'pass', 'token', 'secret', 'key', 'apikey', 'authorization',
-  'auth', 'credential', 'credentials', 'cookie', 'session', 'private', 'signature', 'otp', 'pin',
+  'auth', 'credential', 'credentials', 'cookie', 'cookies', 'session', 'private', 'signature', 'otp', 'pin',
+  'jwt', 'jwe', 'jws', 'bearer', 'privatekey', 'accesstoken', 'refreshtoken', 'idtoken', 'clientsecret', 'setcookie',
 ]);
 
 function words(key: string): string[] {
@@ -41,11 +42,69 @@ export function parseMaskPath(path: string): string[] {
 
 export type ArgumentMasker = (args: Record<string, unknown>) => Record<string, unknown>;
 
-function maskKeys(value: unknown, depth: number): unknown {
-  if (depth > 64 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => maskKeys(v, depth + 1));
+/** Longest JOSE header segment decoded; real headers are a few hundred bytes. */
+const MAX_HEADER_SEGMENT = 8192;
+const B64URL_SEGMENT = /^[A-Za-z0-9_-]*$/;
+
+/** The header of a JWS/JWE when `segment` is one: base64url of a JSON object (`alg`, `enc`...). */
+function joseHeader(segment: string): Record<string, unknown> | undefined {
+  if (segment.length < 4 || segment.length > MAX_HEADER_SEGMENT || !B64URL_SEGMENT.test(segment)) return undefined;
+  const text = Buffer.from(segment, 'base64url').toString('utf8').trim();
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Masks compact JWS (3 segments) and JWE (5 segments) inside one run of base64url characters and dots. */
+function maskJoseRun(run: string): string {
+  if (!run.includes('.')) return run;
+  const segs = run.split('.');
+  const out: string[] = [];
+  for (let i = 0; i < segs.length; i++) {
+    const header = segs.length - i >= 3 ? joseHeader(segs[i]!) : undefined;
+    if (!header) {
+      out.push(segs[i]!);
+      continue;
+    }
+    const n = 'enc' in header && segs.length - i >= 5 ? 5 : 3;
+    out.push(MASK);
+    i += n - 1;
+  }
+  return out.join('.');
+}
+
+/** `Bearer <token>` anywhere; `Basic <base64 of user:password>` (Basic alone is a common word). */
+const AUTH_SCHEME = /\b(bearer|basic)(\s+)([A-Za-z0-9._~+/-]+=*)/gi;
+
+function maskAuthScheme(text: string): string {
+  return text.replace(AUTH_SCHEME, (whole, scheme: string, space: string, cred: string) => {
+    if (scheme.toLowerCase() === 'basic' && !Buffer.from(cred, 'base64').toString('latin1').includes(':')) return whole;
+    return `${scheme}${space}${MASK}`;
+  });
+}
+
+/**
+ * Masks credentials inside a string value: JWTs/JWEs (by their JOSE header) and `Bearer`/`Basic`
+ * credentials, wherever they appear in it. Linear in the string's length (no backtracking regex
+ * over long runs).
+ */
+export function maskValue(text: string): string {
+  const jose = text.includes('.') ? text.replace(/[A-Za-z0-9_.-]+/g, maskJoseRun) : text;
+  return /bearer|basic/i.test(jose) ? maskAuthScheme(jose) : jose;
+}
+
+function maskTree(value: unknown, depth: number, byKey: boolean): unknown {
+  if (typeof value === 'string') return maskValue(value);
+  if (value === null || typeof value !== 'object') return value;
+  // Deeper than any accepted argument: hidden whole rather than logged unexamined.
+  if (depth > 64) return MASK;
+  if (Array.isArray(value)) return value.map((v) => maskTree(v, depth + 1, byKey));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) ? MASK : maskKeys(v, depth + 1);
+  for (const [k, v] of Object.entries(value)) out[k] = byKey && isSecretKey(k) ? MASK : maskTree(v, depth + 1, byKey);
   return out;
 }
 
@@ -65,7 +124,7 @@ export function createArgumentMasker(options: { paths?: readonly string[]; maskS
   const paths = (options.paths ?? []).map(parseMaskPath);
   const byKey = options.maskSecretKeys !== false;
   return (args) => {
-    const copy = (byKey ? maskKeys(args, 0) : structuredClone(args)) as Record<string, unknown>;
+    const copy = maskTree(args, 0, byKey) as Record<string, unknown>;
     for (const p of paths) maskPath(copy, p);
     return copy;
   };

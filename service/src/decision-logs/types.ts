@@ -8,6 +8,21 @@ export type LogRecord = DecisionLogRecord;
 export interface LogBatch {
   id: string;
   records: LogRecord[];
+  /** Serialized size of `records` in bytes, when the producer measured it. */
+  bytes?: number;
+}
+
+/** Serialized size of a batch's records: what it costs in memory, in Redis and in a spill file. */
+export function batchBytes(batch: LogBatch): number {
+  return typeof batch.bytes === 'number' && batch.bytes >= 0 ? batch.bytes : Buffer.byteLength(JSON.stringify(batch.records));
+}
+
+/** Caps on what one sink may hold waiting (in memory, or in Redis) and in its spill file. */
+export interface SinkQueueLimits {
+  maxRecords: number;
+  maxBytes: number;
+  /** 0: records past the queue cap are dropped rather than spilled. */
+  spillMaxBytes: number;
 }
 
 /** One destination. `deliver` resolves only when every record is durably handed over. */
@@ -19,6 +34,8 @@ export interface DecisionLogSink {
 
 /** Moves batches to every sink independently (each sink its own queue, retries and dedupe). */
 export interface DecisionLogTransport {
+  /** Names of the sinks it delivers to (the `sink` label of the decision log counters). */
+  readonly sinks: readonly string[];
   enqueue(batch: LogBatch): Promise<void>;
   /** Records waiting per sink (for metrics and tests). */
   depth(): Promise<Record<string, number>>;

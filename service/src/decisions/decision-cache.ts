@@ -1,6 +1,6 @@
 // Decision cache: key from token hash, server, action, context and revision; TTL bounded three ways.
 import { hash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '@mcp-authz/contract';
 import { createNamespacedCache, type CacheBackingOptions, type CacheResult, type Computed } from './tiered-cache.js';
 import type { DecisionAction, EngineDecision } from './types.js';
 

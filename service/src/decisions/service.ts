@@ -5,7 +5,7 @@ import { silentLogger, noopMetrics, type Logger, type MetricsHooks } from '../ho
 import type { DecisionCache } from './decision-cache.js';
 import type { Computed } from './tiered-cache.js';
 import { buildPolicyInput } from './policy-input.js';
-import { hashToken } from './token-hash.js';
+import { hashToken } from '@mcp-authz/contract';
 import type {
   BatchDecisionRequest,
   DecisionAction,

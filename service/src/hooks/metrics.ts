@@ -33,12 +33,16 @@ export const METRIC_DEFINITIONS = [
   { name: 'mcp_authz_policy_reloads_total', type: 'counter', help: 'Policy reload attempts by result', labelNames: ['result'] },
   { name: 'mcp_authz_policy_revision_matches_cluster', type: 'gauge', help: '1 when this replica serves the winning revision among live replicas', labelNames: [] },
   { name: 'mcp_authz_policy_source_drift', type: 'gauge', help: '1 when the served policy revision is not the policy directory\'s', labelNames: [] },
-  { name: 'mcp_authz_decision_log_queue_depth', type: 'gauge', help: 'Decision log records waiting, by sink', labelNames: ['sink'] },
-  { name: 'mcp_authz_decision_log_buffered', type: 'gauge', help: 'Decision log records in the in-process buffer', labelNames: [] },
-  { name: 'mcp_authz_decision_log_spilled_total', type: 'counter', help: 'Decision log records spilled to the local file', labelNames: [] },
-  { name: 'mcp_authz_decision_log_delivered_total', type: 'counter', help: 'Decision log records delivered, by sink', labelNames: ['sink'] },
+  {
+    name: 'mcp_authz_decision_logs_total',
+    type: 'counter',
+    help: 'Decision log records by sink and stage (produced, delivered, spilled, replayed, dropped with a reason); produced + replayed = delivered + spilled + dropped + pending',
+    labelNames: ['sink', 'stage', 'reason'],
+  },
+  { name: 'mcp_authz_decision_logs_pending', type: 'gauge', help: 'Decision log records waiting, by sink and place (buffer, queue, redis; redis is the shared backlog)', labelNames: ['sink', 'where'] },
+  { name: 'mcp_authz_decision_logs_pending_bytes', type: 'gauge', help: 'Serialized bytes of the decision log records waiting, by sink and place', labelNames: ['sink', 'where'] },
+  { name: 'mcp_authz_decision_logs_spill_bytes', type: 'gauge', help: 'Bytes in a sink\'s spill file', labelNames: ['sink'] },
   { name: 'mcp_authz_decision_log_failures_total', type: 'counter', help: 'Failed decision log deliveries (retried), by sink', labelNames: ['sink'] },
-  { name: 'mcp_authz_decision_log_dropped_total', type: 'counter', help: 'Decision log records dropped because the buffer was full', labelNames: [] },
 ] as const satisfies readonly MetricDefinition[];
 
 export type MetricName = (typeof METRIC_DEFINITIONS)[number]['name'];

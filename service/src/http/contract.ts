@@ -1,12 +1,12 @@
 // The OpenAPI contract at run time: the document served at /openapi.json, and request-body
 // validators compiled by ajv from the contract's own schemas (no second hand-written schema).
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { CONTRACT_FILE } from '@mcp-authz/contract';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { createAjv, describeAjvErrors, type SchemaIssue } from '../schema/create-ajv.js';
 
-export const CONTRACT_FILE = fileURLToPath(new URL('../../../openapi/mcp-authz.yaml', import.meta.url));
+export { CONTRACT_FILE };
 
 const SCHEMAS_ID = 'urn:mcp-authz:openapi';
 

@@ -1,8 +1,21 @@
-// Decision log transport on BullMQ: one queue and worker per sink; spills to a file while Redis is down.
+// Decision log transport on BullMQ: per sink a queue capped in Redis, a worker, and a bounded spill file.
 import { Queue, Worker } from 'bullmq';
-import { createSpillFile } from '../decision-logs/spill.js';
-import { backoffMs, type DecisionLogSink, type DecisionLogTransport, type LogBatch } from '../decision-logs/types.js';
+import {
+  DEFAULT_QUEUE_LIMITS,
+  backoffMs,
+  batchBytes,
+  createLogCounters,
+  createSpillFile,
+  sinkSpillPath,
+  type DecisionLogSink,
+  type DecisionLogTransport,
+  type DropReason,
+  type LogBatch,
+  type SinkQueueLimits,
+  type SpillFile,
+} from '../decision-logs/index.js';
 import { silentLogger, noopMetrics, type Logger, type MetricsHooks } from '../hooks/index.js';
+import { createRedisBacklog, type RedisBacklog } from './redis-backlog.js';
 import { createProducerConnection, createWorkerConnection } from './redis-connection.js';
 
 export interface BullmqLogTransportOptions {
@@ -11,8 +24,10 @@ export interface BullmqLogTransportOptions {
   prefix: string;
   /** Sinks already wrapped with withDedupe. */
   sinks: readonly DecisionLogSink[];
-  /** Local file receiving batches while Redis is unreachable. */
+  /** Base of the per-sink spill files (`<base>.<sink>.jsonl`) receiving batches Redis cannot take. */
   spillPath: string;
+  /** Per sink: records and bytes queued in Redis (shared by all replicas), and the spill file's bytes. */
+  limits?: Partial<SinkQueueLimits>;
   /** Queue names are `${queueName}-${sink.name}`. Default `decision-logs`. */
   queueName?: string;
   retryBaseMs?: number;
@@ -27,6 +42,17 @@ export interface BullmqLogTransportOptions {
 
 /** Effectively unlimited: a sink that is down for hours still gets every record once it is back. */
 const ATTEMPTS = 1_000_000;
+/**
+ * Adds per sink that may wait on Redis at once. Past it batches are spilled: a Redis that accepts
+ * connections but does not answer cannot grow the client's command queue without bound.
+ */
+const MAX_ADDS_IN_FLIGHT = 4;
+
+class QueueFullError extends Error {
+  constructor() {
+    super('decision log queue in Redis is full');
+  }
+}
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -44,15 +70,43 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   });
 }
 
+interface Lane {
+  sink: DecisionLogSink;
+  queueName: string;
+  spill: SpillFile;
+  backlog: RedisBacklog;
+  inFlight: number;
+  /** Set while the spill file holds batches: new ones go behind them, keeping the order. */
+  spilling: boolean;
+  warned: boolean;
+}
+
 export function createBullmqLogTransport(options: BullmqLogTransportOptions): DecisionLogTransport {
   const metrics = options.metrics ?? noopMetrics;
+  const counters = createLogCounters(metrics);
   const logger = options.logger ?? silentLogger;
+  const limits = { ...DEFAULT_QUEUE_LIMITS, ...options.limits };
   const base = options.retryBaseMs ?? 500;
   const maxDelay = options.retryMaxMs ?? 30_000;
   const addTimeout = options.addTimeoutMs ?? 2000;
   const queueName = options.queueName ?? 'decision-logs';
   const producer = createProducerConnection(options.redisUrl);
-  const spill = createSpillFile(options.spillPath);
+  const lanes: Lane[] = options.sinks.map((sink) => {
+    const name = `${queueName}-${sink.name}`;
+    return {
+      sink,
+      queueName: name,
+      spill: createSpillFile(sinkSpillPath(options.spillPath, sink.name)),
+      backlog: createRedisBacklog(producer.client, `${options.prefix}:backlog:${name}`),
+      inFlight: 0,
+      spilling: false,
+      warned: false,
+    };
+  });
+  // Batches spilled by an earlier process go first.
+  for (const lane of lanes) void lane.spill.hasPending().then((p) => void (lane.spilling ||= p), () => undefined);
+  // One file shared by all sinks, written by earlier versions: replayed to every sink.
+  const legacySpill = createSpillFile(options.spillPath);
   const workerConnections = options.sinks.map(() => createWorkerConnection(options.redisUrl));
 
   // BullMQ checks the server version when a queue is built, which fails on a connection without an
@@ -60,69 +114,129 @@ export function createBullmqLogTransport(options: BullmqLogTransportOptions): De
   let queues: Queue<LogBatch>[] | undefined;
   function readyQueues(): Queue<LogBatch>[] | undefined {
     if (!producer.healthy()) return undefined;
-    queues ??= options.sinks.map((sink) => {
-      const q = new Queue<LogBatch>(`${queueName}-${sink.name}`, { connection: producer.client, prefix: options.prefix });
+    queues ??= lanes.map((lane) => {
+      const q = new Queue<LogBatch>(lane.queueName, { connection: producer.client, prefix: options.prefix });
       q.on('error', () => undefined);
       return q;
     });
     return queues;
   }
-  const workers = options.sinks.map((sink, i) => {
+  const workers = lanes.map((lane, i) => {
     const w = new Worker<LogBatch>(
-      `${queueName}-${sink.name}`,
+      lane.queueName,
       async (job) => {
-        await sink.deliver(job.data.records);
-        metrics.increment('mcp_authz_decision_log_delivered_total', { sink: sink.name }, job.data.records.length);
+        await lane.sink.deliver(job.data.records);
+        // Before completing: a failure here retries the job (the sink's dedupe skips the records).
+        await lane.backlog.done(job.id!);
+        counters.count(lane.sink.name, 'delivered', job.data.records.length);
       },
       {
-        connection: workerConnections[i],
+        connection: workerConnections[i]!,
         prefix: options.prefix,
         concurrency: 1,
         settings: { backoffStrategy: (attemptsMade: number) => backoffMs(attemptsMade, base, maxDelay) },
       },
     );
     w.on('failed', (job, err) => {
-      metrics.increment('mcp_authz_decision_log_failures_total', { sink: sink.name });
-      if (job?.attemptsMade === 1) logger.warn({ sink: sink.name, err: err.message }, 'decision log sink failed; retrying with backoff');
+      metrics.increment('mcp_authz_decision_log_failures_total', { sink: lane.sink.name });
+      if (job?.attemptsMade === 1) logger.warn({ sink: lane.sink.name, err: err.message }, 'decision log sink failed; retrying with backoff');
     });
     w.on('error', () => undefined);
     return w;
   });
 
-  async function add(batch: LogBatch): Promise<void> {
+  /** Queues a batch for one sink unless its backlog in Redis is at the cap (QueueFullError). */
+  async function addTo(i: number, batch: LogBatch): Promise<void> {
     const qs = readyQueues();
     if (!qs) throw new Error('redis unavailable');
-    await withTimeout(
-      Promise.all(
-        qs.map((q) =>
-          q.add('batch', batch, {
-            jobId: batch.id,
-            attempts: ATTEMPTS,
-            backoff: { type: 'custom' },
-            // Kept for an hour so a replayed batch (same id) is recognised and not queued twice.
-            removeOnComplete: { age: 3600, count: 100_000 },
-            removeOnFail: { age: 7 * 24 * 3600 },
-          }),
-        ),
-      ),
-      addTimeout,
-    );
+    const lane = lanes[i]!;
+    if (lane.inFlight >= MAX_ADDS_IN_FLIGHT) throw new Error('redis is not answering');
+    const records = batch.records.length;
+    const bytes = batchBytes(batch);
+    const op = (async () => {
+      const size = await lane.backlog.read();
+      // An empty backlog takes any one batch, so a batch larger than the caps still moves.
+      if (size.records > 0 && (size.records + records > limits.maxRecords || size.bytes + bytes > limits.maxBytes)) throw new QueueFullError();
+      // Accounted first: a worker never completes a job that is not counted yet.
+      await lane.backlog.added(batch.id, records, bytes);
+      await qs[i]!.add('batch', batch, {
+        jobId: batch.id,
+        attempts: ATTEMPTS,
+        backoff: { type: 'custom' },
+        // Kept for an hour so a replayed batch (same id) is recognised and not queued twice.
+        removeOnComplete: { age: 3600, count: 100_000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      });
+      counters.pending(lane.sink.name, 'redis', size.records + records, size.bytes + bytes);
+    })();
+    lane.inFlight++;
+    void op.catch(() => undefined).finally(() => lane.inFlight--);
+    await withTimeout(op, addTimeout);
   }
 
-  async function spillBatch(batch: LogBatch, reason: string): Promise<void> {
-    await spill.append(batch);
-    metrics.increment('mcp_authz_decision_log_spilled_total', undefined, batch.records.length);
-    logger.warn({ reason, records: batch.records.length }, 'decision log batch spilled to the local file');
+  async function spillOrDrop(lane: Lane, batch: LogBatch, reason: DropReason): Promise<void> {
+    const name = lane.sink.name;
+    const n = batch.records.length;
+    let outcome: 'spilled' | DropReason = reason;
+    if (limits.spillMaxBytes > 0) {
+      try {
+        if (await lane.spill.append(batch, limits.spillMaxBytes)) outcome = 'spilled';
+      } catch (e) {
+        outcome = 'spill_error';
+        logger.error({ sink: name, err: e instanceof Error ? e.message : String(e) }, 'decision log spill file could not be written');
+      }
+    }
+    if (outcome === 'spilled') {
+      lane.spilling = true;
+      counters.count(name, 'spilled', n);
+      counters.spillBytes(name, await lane.spill.size());
+    } else counters.dropped(name, outcome, n);
+    if (!lane.warned) {
+      lane.warned = true;
+      logger.warn({ sink: name, reason, outcome, records: n }, 'decision log batch not queued in Redis; spilled or dropped until it can be');
+    }
+  }
+
+  async function admit(i: number, batch: LogBatch): Promise<void> {
+    const lane = lanes[i]!;
+    if (lane.spilling || !producer.healthy()) return spillOrDrop(lane, batch, producer.healthy() ? 'queue_full' : 'redis_unavailable');
+    try {
+      await addTo(i, batch);
+      lane.warned = false;
+    } catch (e) {
+      await spillOrDrop(lane, batch, e instanceof QueueFullError ? 'queue_full' : 'redis_unavailable');
+    }
+  }
+
+  async function replayLane(i: number): Promise<void> {
+    const lane = lanes[i]!;
+    if (await lane.spill.hasPending()) {
+      // A full backlog would stop the replay at once: skip it rather than rewrite the file.
+      const size = await lane.backlog.read();
+      if (size.records === 0 || (size.records < limits.maxRecords && size.bytes < limits.maxBytes)) {
+        const sent = await lane.spill.replay(async (batch) => {
+          await addTo(i, batch);
+          counters.count(lane.sink.name, 'replayed', batch.records.length);
+        });
+        if (sent > 0) logger.info({ sink: lane.sink.name, batches: sent }, 'replayed spilled decision log batches');
+      }
+    }
+    lane.spilling = await lane.spill.hasPending();
+    counters.spillBytes(lane.sink.name, await lane.spill.size());
   }
 
   let replayRunning: Promise<void> | undefined;
   function replay(): Promise<void> {
     if (!producer.healthy()) return Promise.resolve();
-    replayRunning ??= spill
-      .replay(add)
-      .then((n) => {
-        if (n > 0) logger.info({ batches: n }, 'replayed spilled decision log batches');
-      })
+    replayRunning ??= (async () => {
+      await legacySpill.replay(async (batch) => {
+        for (let i = 0; i < lanes.length; i++) {
+          await addTo(i, batch);
+          counters.count(lanes[i]!.sink.name, 'replayed', batch.records.length);
+        }
+      });
+      await Promise.all(lanes.map((_, i) => replayLane(i).catch(() => undefined)));
+    })()
       .catch(() => undefined)
       .finally(() => {
         replayRunning = undefined;
@@ -136,38 +250,48 @@ export function createBullmqLogTransport(options: BullmqLogTransportOptions): De
   const timer = setInterval(() => void replay(), options.replayIntervalMs ?? 5000);
   timer.unref();
 
-  async function depth(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
+  // One read at a time: polls against a Redis that does not answer must not pile up commands.
+  let depthRunning: Promise<Record<string, number>> | undefined;
+  function depth(): Promise<Record<string, number>> {
+    depthRunning ??= (async () => {
+      if (!readyQueues()) throw new Error('redis unavailable');
+      const sizes = await withTimeout(Promise.all(lanes.map((l) => l.backlog.read())), addTimeout);
+      const out: Record<string, number> = {};
+      lanes.forEach((l, i) => {
+        out[l.sink.name] = sizes[i]!.records;
+        counters.pending(l.sink.name, 'redis', sizes[i]!.records, sizes[i]!.bytes);
+      });
+      return out;
+    })().finally(() => {
+      depthRunning = undefined;
+    });
+    return depthRunning;
+  }
+
+  /** Jobs not yet completed, per queue: what drain waits for (independent of the accounting). */
+  async function jobsWaiting(): Promise<number> {
     const qs = readyQueues();
     if (!qs) throw new Error('redis unavailable');
-    await Promise.all(
-      qs.map(async (q, i) => {
-        const c = await withTimeout(q.getJobCounts('waiting', 'active', 'delayed', 'prioritized'), addTimeout);
-        const n = Object.values(c).reduce((a, b) => a + b, 0);
-        out[options.sinks[i].name] = n;
-        metrics.set('mcp_authz_decision_log_queue_depth', n, { sink: options.sinks[i].name });
-      }),
-    );
-    return out;
+    const counts = await withTimeout(Promise.all(qs.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children'))), addTimeout);
+    return counts.reduce((n, c) => n + Object.values(c).reduce((a, b) => a + b, 0), 0);
   }
 
   return {
+    sinks: lanes.map((l) => l.sink.name),
     async enqueue(batch) {
-      if (!producer.healthy()) return spillBatch(batch, 'redis unavailable');
-      try {
-        await add(batch);
-      } catch (e) {
-        await spillBatch(batch, e instanceof Error ? e.message : String(e));
-      }
+      await Promise.all(lanes.map((_, i) => admit(i, batch)));
     },
     depth,
     async drain(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         await replay();
-        const pending = await spill.hasPending();
-        const counts = await depth().catch(() => undefined);
-        if (!pending && counts && Object.values(counts).every((n) => n === 0)) return true;
+        const spilled = (await Promise.all([legacySpill, ...lanes.map((l) => l.spill)].map((s) => s.hasPending()))).some(Boolean);
+        const waiting = await jobsWaiting().catch(() => undefined);
+        if (!spilled && waiting === 0) {
+          await depth().catch(() => undefined);
+          return true;
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
       return false;

@@ -17,7 +17,14 @@ export function createTokenObserver(registry: MetricsRegistry, logger: Logger): 
     labelNames: ['issuer', 'source', 'result'],
     registers: [registry],
   });
+  // Warned once per claimed value (bounded), since every such token would repeat it.
+  const nearMisses = new Set<string>();
   return {
+    onIssuerNearMiss: (e) => {
+      if (nearMisses.has(e.claimed) || nearMisses.size >= 100) return;
+      nearMisses.add(e.claimed);
+      logger.warn({ claimed: e.claimed, configured: e.configured }, 'tokens name an issuer that differs from a configured one only by a trailing slash; configure the issuer exactly as the tokens name it');
+    },
     onValidation: (e) => validations.inc({ kind: e.kind, outcome: e.outcome, cached: String(e.cached) }),
     onKeyFetch: (e) => {
       fetches.inc({ issuer: e.issuer, source: e.source, result: e.ok ? 'ok' : 'failed' });

@@ -1,7 +1,7 @@
 // Public door of the Rego engine: compile modules once, then evaluate queries, refs and tests against inputs.
 import type { Term } from './ast.js';
 import { BUILTINS } from './builtins/index.js';
-import { compileProgram, safetyContext, type CompiledProgram } from './compiler/index.js';
+import { captureQueryValues, compileProgram, safetyContext, type CompiledProgram } from './compiler/index.js';
 import { checkCalls } from './compiler/checks.js';
 import { resolveQuery } from './compiler/resolve.js';
 import { checkBody } from './compiler/safety.js';
@@ -154,50 +154,24 @@ class CompiledPolicy implements Policy {
     errors.throwIfAny();
     checkCalls(this.program, [resolved], [], errors);
     errors.throwIfAny();
+    // Captured before safety so the generated vars count as bound by their expressions.
+    const { body: captured, captures } = captureQueryValues(resolved, this.program);
     const sctx = safetyContext({ ...this.program, errors, boundBefore: this.program.boundBefore }, names);
-    checkBody(sctx, resolved, new Set());
+    checkBody(sctx, captured, new Set());
     errors.throwIfAny();
     const ctx = this.context();
-    const exprSlots: (number | undefined)[] = [];
-    const capture = resolved.map((e) => {
-      if (e.kind === 'term' && !e.negated && e.with.length === 0) {
-        const slot = ctx.nslots++;
-        exprSlots.push(slot);
-        return { e, slot };
-      }
-      exprSlots.push(undefined);
-      return { e, slot: undefined };
-    });
-    const { goal } = compileBody(ctx, resolved, new Set(), DONE);
-    // Expression values: re-evaluate captured term expressions on success (they are ground by then).
-    const getters = capture.map(({ e }) => (e.kind === 'term' && !e.negated && e.with.length === 0 ? compileTerm(ctx, e.term, new Set(this.allVars(ctx))).get : undefined));
+    const { goal } = compileBody(ctx, captured, new Set(), DONE);
+    const exprSlots = captures.map((name) => (name === undefined ? undefined : ctx.slots.get(name)));
     const bindings: [string, number][] = [];
     for (const [name, slot] of ctx.slots) {
       if (name.startsWith('$')) continue;
       const display = name.includes('$') ? names.get(name) : name;
       if (display && display !== '_') bindings.push([display, slot]);
     }
-    const q: CompiledQuery = {
-      goal: (s, f, k) =>
-        goal(s, f, () => {
-          getters.forEach((g, i) => {
-            const slot = exprSlots[i];
-            if (g && slot !== undefined) f[slot] = g(s, f);
-          });
-          return k();
-        }),
-      nslots: 0,
-      exprSlots,
-      bindings,
-    };
-    q.nslots = ctx.nslots;
+    const q: CompiledQuery = { goal, nslots: ctx.nslots, exprSlots, bindings };
     if (this.queries.size >= MAX_CACHED_QUERIES) this.queries.clear();
     this.queries.set(query, q);
     return q;
-  }
-
-  private allVars(ctx: CodegenContext): string[] {
-    return [...ctx.slots.keys()];
   }
 
   evalQuery(query: string, opts?: EvalOptions): QueryResult[] {
@@ -209,7 +183,7 @@ class CompiledPolicy implements Policy {
       q.goal(s, f, () => {
         const bindings: Record<string, Value> = {};
         for (const [name, slot] of q.bindings) if (f[slot] !== undefined) bindings[name] = f[slot]!;
-        results.push({ expressions: q.exprSlots.map((slot) => (slot === undefined ? true : (f[slot] ?? true))), bindings });
+        results.push({ expressions: q.exprSlots.map((slot) => (slot === undefined ? true : f[slot]!)), bindings });
         return false;
       });
     } catch (e) {

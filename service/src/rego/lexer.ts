@@ -1,7 +1,13 @@
 // Rego lexer: turns source text into tokens carrying positions and whether a newline preceded them.
 import type { RegoLocation } from './errors.js';
 
-export type TokenKind = 'ident' | 'string' | 'number' | 'punct' | 'eof';
+export type TokenKind = 'ident' | 'string' | 'number' | 'punct' | 'template' | 'eof';
+
+/** An interpolated `{expr}` of a template string: the source range between its braces. */
+export interface TemplateHole {
+  from: number;
+  to: number;
+}
 
 export interface Token {
   kind: TokenKind;
@@ -16,6 +22,8 @@ export interface Token {
   nl: boolean;
   /** Whitespace or a comment separates this token from the previous one. */
   ws: boolean;
+  /** Template strings: literal text (escapes decoded) and holes, in order. */
+  parts?: (string | TemplateHole)[];
 }
 
 export class LexError extends Error {
@@ -38,16 +46,20 @@ function isDigit(c: string): boolean {
   return c >= '0' && c <= '9';
 }
 
-/** Tokenizes a whole module or query. */
-export function tokenize(file: string, src: string): Token[] {
+/** Tokenizes a whole module or query, or the range [from, to) of it (a template string's hole). */
+export function tokenize(file: string, src: string, from = 0, to = src.length): Token[] {
   const out: Token[] = [];
-  let i = 0;
+  let i = from;
   let row = 1;
   let lineStart = 0;
+  for (let j = src.indexOf('\n'); j !== -1 && j < from; j = src.indexOf('\n', j + 1)) {
+    row++;
+    lineStart = j + 1;
+  }
   let nl = false;
   let ws = false;
   const loc = (at: number): RegoLocation => ({ file, row, col: at - lineStart + 1 });
-  while (i < src.length) {
+  while (i < to) {
     const c = src[i];
     if (c === '\n') {
       i++;
@@ -99,6 +111,57 @@ export function tokenize(file: string, src: string): Token[] {
       push('number', text);
       continue;
     }
+    if (c === '$' && (src[i + 1] === '"' || src[i + 1] === '`')) {
+      const raw = src[i + 1] === '`';
+      const parts: (string | TemplateHole)[] = [];
+      let buf = '';
+      i += 2;
+      for (;;) {
+        if (i >= to || (!raw && src[i] === '\n')) throw new LexError('non-terminated template string', loc(start));
+        const ch = src[i];
+        if (ch === (raw ? '`' : '"')) {
+          i++;
+          break;
+        }
+        if (ch === '\\' && (src[i + 1] === '{' || src[i + 1] === '}')) {
+          buf += src[i + 1];
+          i += 2;
+        } else if (ch === '\\' && !raw) {
+          const len = src[i + 1] === 'u' ? 6 : 2;
+          try {
+            buf += JSON.parse(`"${src.slice(i, i + len)}"`) as string;
+          } catch {
+            throw new LexError(`illegal template-string part: ${src.slice(i, i + len)}`, loc(i));
+          }
+          i += len;
+        } else if (ch === '{') {
+          if (buf !== '') parts.push(buf);
+          buf = '';
+          const end = holeEnd(src, i + 1, to);
+          if (end < 0) throw new LexError('expected } to end template string expression', loc(i));
+          for (let j = i; j < end; j++) {
+            if (src[j] === '\n') {
+              row++;
+              lineStart = j + 1;
+            }
+          }
+          parts.push({ from: i + 1, to: end });
+          i = end + 1;
+        } else {
+          if (ch === '\n') {
+            row++;
+            lineStart = i + 1;
+          }
+          buf += ch;
+          i++;
+        }
+      }
+      if (buf !== '') parts.push(buf);
+      out.push({ kind: 'template', text: src.slice(start, i), parts, row: startRow, col, offset: start, end: i, nl, ws });
+      nl = false;
+      ws = false;
+      continue;
+    }
     if (c === '"') {
       i++;
       while (i < src.length && src[i] !== '"') {
@@ -148,4 +211,20 @@ export function tokenize(file: string, src: string): Token[] {
   }
   out.push({ kind: 'eof', text: '', row, col: i - lineStart + 1, offset: i, end: i, nl: true, ws: true });
   return out;
+}
+
+/** Offset of the `}` closing a template hole opened just before `from`; strings and nested braces are skipped. */
+function holeEnd(src: string, from: number, to: number): number {
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    const c = src[i];
+    if (c === '"' || c === '`') {
+      for (i++; i < to && src[i] !== c; i++) if (c === '"' && src[i] === '\\') i++;
+    } else if (c === '{') depth++;
+    else if (c === '}') {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
 }

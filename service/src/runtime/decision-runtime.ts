@@ -112,6 +112,7 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
   const decisionLogs = configured
     ? createDecisionLogBuffer({
       transport: {
+        sinks: configured.sinks.map((s) => s.name),
         enqueue: async (batch) => (await transportPromise).enqueue(batch),
         depth: async () => (transport ? transport.depth() : {}),
         drain: async (ms) => (transport ? transport.drain(ms) : true),
@@ -119,6 +120,7 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
       },
       masker: masker(config.decision_logs.mask_paths),
       maxBuffered: config.decision_logs.buffer_max_records,
+      maxBufferedBytes: config.decision_logs.buffer_max_bytes,
       metrics,
       logger,
     })
@@ -131,11 +133,13 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
 
   function buildTransport(): DecisionLogTransport {
     const sinks = configured!.sinks;
-    if (redisUrl === undefined) return createMemoryLogTransport({ sinks, metrics, logger });
-    const spillPath = config.decision_logs.spill_path !== undefined
-      ? resolve(cwd, config.decision_logs.spill_path)
+    const logs = config.decision_logs;
+    const limits = { maxRecords: logs.queue_max_records, maxBytes: logs.queue_max_bytes, spillMaxBytes: logs.spill_max_bytes };
+    const spillPath = logs.spill_path !== undefined
+      ? resolve(cwd, logs.spill_path)
       : join(tmpdir(), 'mcp-authz', `decision-logs-spill-${config.http.port}.jsonl`);
-    return createBullmqLogTransport({ redisUrl, prefix: bullPrefix, sinks, spillPath, metrics, logger });
+    if (redisUrl === undefined) return createMemoryLogTransport({ sinks, limits, spillPath, metrics, logger });
+    return createBullmqLogTransport({ redisUrl, prefix: bullPrefix, sinks, spillPath, limits, metrics, logger });
   }
 
   async function pullAndReload(): Promise<void> {

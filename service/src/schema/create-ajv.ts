@@ -2,6 +2,7 @@
 // configuration loader and the HTTP contract so both report errors the same way.
 import { Ajv2020, type ErrorObject, type Options } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
+import { closestName } from './suggest.js';
 
 // ajv-formats is CommonJS: under NodeNext the default import is `module.exports`, whose `.default`
 // is the plugin.
@@ -46,9 +47,14 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined): Sch
       case 'required':
         issue = { path: joinPath(at, String(err.params.missingProperty)), message: 'is required' };
         break;
-      case 'additionalProperties':
-        issue = { path: joinPath(at, String(err.params.additionalProperty)), message: 'is not a known key' };
+      case 'additionalProperties': {
+        const key = String(err.params.additionalProperty);
+        // With ajv's `verbose`, the object's schema comes along and names the keys it knows.
+        const known = Object.keys((err.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+        const near = closestName(key, known);
+        issue = { path: joinPath(at, key), message: near === undefined ? 'is not a known key' : `is not a known key (did you mean "${near}"?)` };
         break;
+      }
       case 'enum':
         issue = { path: at, message: `must be one of: ${(err.params.allowedValues as unknown[]).join(', ')}` };
         break;

@@ -28,7 +28,7 @@ export async function discoverIssuer(issuer: string, options: { explicitUrl?: st
     try {
       const doc = await fetchJson(url, { timeoutMs: options.timeoutMs }, options.fetch);
       if (doc.issuer !== issuer) {
-        failures.push(`${url} names issuer ${JSON.stringify(doc.issuer)}`);
+        failures.push(`${url} names issuer ${JSON.stringify(doc.issuer)}${trailingSlashHint(doc.issuer, issuer)}`);
         continue;
       }
       return doc as IssuerMetadata;
@@ -37,4 +37,10 @@ export async function discoverIssuer(issuer: string, options: { explicitUrl?: st
     }
   }
   throw new FetchJsonError(`discovery failed for ${issuer}: ${failures.join('; ')}`);
+}
+
+/** Issuers are compared exactly (RFC 8414 §3.3); a difference of one trailing slash is worth saying. */
+export function trailingSlashHint(found: unknown, configured: string): string {
+  if (typeof found !== 'string' || found.replace(/\/$/, '') !== configured.replace(/\/$/, '')) return '';
+  return ` (it differs from the configured "${configured}" only by a trailing slash: configure the issuer exactly as the server names it)`;
 }

@@ -1,5 +1,6 @@
 // Public door of token validation (no HTTP framework inside).
-export { createTokenValidator, hashToken } from './validator.js';
+export { createTokenValidator } from './validator.js';
+export { hashToken } from '@mcp-authz/contract';
 export type {
   RevocationQuery, TokenKind, TokenObserver, TokenValidation, TokenValidator, TokenValidatorOptions,
 } from './validator.js';

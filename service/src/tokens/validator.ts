@@ -2,7 +2,7 @@
 // verifies it (JWT) or asks the server's one opaque-token issuer (RFC 7662), then checks that the
 // server trusts that issuer and that `aud` names the server (an introspection answer may omit `aud`
 // only when one server alone trusts its issuer). Invalid tokens are results, not throws.
-import { hash } from 'node:crypto';
+import { hashToken } from '@mcp-authz/contract';
 import type { AuthzConfig, ServerConfig } from '../config/types.js';
 import type { Registry } from '../config/registry.js';
 import { TokenError, type InvalidReason } from './errors.js';
@@ -23,6 +23,8 @@ export interface TokenObserver {
   onValidation?(event: { kind: TokenKind; outcome: 'valid' | InvalidReason; cached: boolean; issuer?: string }): void;
   onKeyFetch?(event: { issuer: string; source: 'jwks' | 'discovery'; ok: boolean; error?: string }): void;
   onUnexpectedError?(error: unknown): void;
+  /** A token names an issuer that differs from a configured one only by a trailing slash. */
+  onIssuerNearMiss?(event: { claimed: string; configured: string }): void;
 }
 
 /** What a revocation list needs to recognise a token before any cache is consulted. */
@@ -64,10 +66,6 @@ export interface TokenValidator {
 const JWE = /^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*){4}$/;
 // RFC 6750 b64token: anything else is not a bearer token at all and is never sent upstream.
 const OPAQUE = /^[A-Za-z0-9\-._~+/]+=*$/;
-
-export function hashToken(token: string): string {
-  return hash('sha256', token, 'hex');
-}
 
 // Dots decide the shape: two make a JWS (anything else with two dots is broken, not opaque), four a JWE.
 function classify(token: string): TokenKind {
@@ -126,6 +124,19 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
     return hit !== undefined ? { token: hit, cached: true } : produceAndCache(key, produce);
   };
 
+  // Issuers compare exactly; one that differs only by a trailing slash is still refused, but
+  // the operator is told, since that is the usual cause.
+  const unknownIssuer = (iss: string | undefined): TokenError => {
+    if (iss !== undefined) {
+      const near = iss.endsWith('/') ? iss.slice(0, -1) : `${iss}/`;
+      if (registry.issuers.has(near)) {
+        options.observer?.onIssuerNearMiss?.({ claimed: iss, configured: near });
+        return new TokenError('unknown_issuer', `token issuer differs from the configured issuer "${near}" only by a trailing slash`);
+      }
+    }
+    return new TokenError('unknown_issuer', 'token issuer is not configured');
+  };
+
   const accepts = (token: ValidatedToken, server: ServerConfig): boolean => {
     const wanted = registry.audiencesOf(server);
     return token.audiences.some((a) => wanted.includes(a));
@@ -141,7 +152,7 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
     const { iss, jti } = claimedIds(hit !== undefined ? hit.claims : jws!.claims);
     if (options.isRevoked?.({ tokenHash, iss, jti })) throw new TokenError('revoked', 'token revoked');
     const issuer = iss === undefined ? undefined : registry.issuers.get(iss);
-    if (issuer === undefined) throw new TokenError('unknown_issuer', 'token issuer is not configured');
+    if (issuer === undefined) throw unknownIssuer(iss);
     const candidates = servers.filter((s) => registry.trustedIssuers(s).includes(issuer.issuer));
     if (candidates.length === 0) throw new TokenError('untrusted_issuer', 'no server in question trusts this issuer');
     const result = hit !== undefined

@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { DecisionAction, ServerRef } from '../../decisions/index.js';
 import type { AppDeps } from '../deps.js';
 import type { BodyRequest } from '../middleware/contract-body.js';
-import { callerOf } from '../request-state.js';
+import { callerOf, requestIdOf } from '../request-state.js';
 import { sendNoStoreJson } from '../json-response.js';
 import { HttpProblem } from '../problems.js';
 import type { RouteModule } from '../route-types.js';
@@ -32,6 +32,11 @@ function serverFor(deps: AppDeps, res: ServerResponse, id: string): ServerRef {
   return { id: server.id, resource: server.resource };
 }
 
+/** A refused token is an answer, not an error; its reason is logged for whoever runs the service. */
+function logRefusedToken(deps: AppDeps, res: ServerResponse, server: string, reason: string | undefined): void {
+  deps.logger.info({ req_id: requestIdOf(res), server, reason }, 'token refused');
+}
+
 function bodyOf<T>(req: BodyRequest): T {
   return req.body as T;
 }
@@ -50,6 +55,7 @@ export const decisionRoutes: RouteModule = (deps) => {
       action: body.action,
       ...(body.context !== undefined ? { context: body.context } : {}),
     });
+    if (answer.outcome === 'invalid_token') logRefusedToken(deps, res, server.id, answer.reasons[0]);
     sendNoStoreJson(res, answer);
   };
   const decideBatch = async (req: BodyRequest, res: ServerResponse): Promise<void> => {
@@ -62,6 +68,8 @@ export const decisionRoutes: RouteModule = (deps) => {
       actions: body.actions,
       ...(body.context !== undefined ? { context: body.context } : {}),
     });
+    const first = results[0];
+    if (first?.outcome === 'invalid_token') logRefusedToken(deps, res, server.id, first.reasons[0]);
     sendNoStoreJson(res, { results });
   };
   // Both are hot paths: served without express for plain JSON requests (see RouteDefinition.direct).

@@ -8,12 +8,14 @@ import { oauthRoutes } from './oauth.js';
 import { openapiRoutes } from './openapi.js';
 import { policyRoutes } from './policies.js';
 import { revocationRoutes } from './revocations.js';
+import { tokenRoutes } from './tokens.js';
 
 export const ROUTE_MODULES: readonly RouteModule[] = [
   healthRoutes,
   openapiRoutes,
   metricsRoutes,
   introspectRoutes,
+  tokenRoutes,
   decisionRoutes,
   revocationRoutes,
   policyRoutes,

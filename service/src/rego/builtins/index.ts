@@ -21,6 +21,11 @@ import { cryptoBuiltins } from './crypto.js';
 import { jwtBuiltins } from './jwt.js';
 import { internalBuiltins } from './internal.js';
 import { runtimeBuiltins } from './runtime.js';
+import { bitsBuiltins } from './bits.js';
+import { randomBuiltins } from './random.js';
+import { jsonSchemaBuiltins } from './json-schema.js';
+import { x509Builtins } from './x509.js';
+import { UNSUPPORTED_BUILTINS } from './unsupported.js';
 
 const CATEGORIES: readonly (readonly BuiltinDecl[])[] = [
   stringsBuiltins,
@@ -44,6 +49,10 @@ const CATEGORIES: readonly (readonly BuiltinDecl[])[] = [
   jwtBuiltins,
   internalBuiltins,
   runtimeBuiltins,
+  bitsBuiltins,
+  randomBuiltins,
+  jsonSchemaBuiltins,
+  x509Builtins,
 ];
 
 function buildRegistry(): ReadonlyMap<string, BuiltinDecl> {
@@ -51,6 +60,7 @@ function buildRegistry(): ReadonlyMap<string, BuiltinDecl> {
   for (const table of CATEGORIES) {
     for (const decl of table) {
       if (registry.has(decl.name)) throw new Error(`builtin ${decl.name} declared twice`);
+      if (UNSUPPORTED_BUILTINS.has(decl.name)) throw new Error(`builtin ${decl.name} is also listed as unsupported`);
       registry.set(decl.name, decl);
     }
   }
@@ -60,5 +70,6 @@ function buildRegistry(): ReadonlyMap<string, BuiltinDecl> {
 /** Every builtin by its full dotted name. */
 export const BUILTINS: ReadonlyMap<string, BuiltinDecl> = buildRegistry();
 
+export { UNSUPPORTED_BUILTINS } from './unsupported.js';
 export type { BuiltinDecl, BuiltinContext, TypeSpec } from './types.js';
 export { BuiltinError, builtinError, operandError } from './types.js';

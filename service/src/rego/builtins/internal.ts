@@ -1,6 +1,7 @@
 // Builtins that need the evaluator: membership (`in`), print and trace.
 import { isObject, objectEntries, objectGet, valuesEqual, RegoSet, type Value } from '../value.js';
 import type { BuiltinDecl } from './types.js';
+import { templateStringBuiltins } from './template-string.js';
 
 /** `x in coll`: membership among a collection's values (exported for the evaluator's operator fast path). */
 export function member(x: Value, coll: Value): boolean {
@@ -43,4 +44,5 @@ export const internalBuiltins: readonly BuiltinDecl[] = [
     },
   },
   { name: 'trace', args: ['string'], result: 'boolean', impl: () => true },
+  ...templateStringBuiltins,
 ];

@@ -2,6 +2,7 @@
 import type { Body, Term } from '../ast.js';
 import { walkBody, walkTerm } from '../ast.js';
 import type { BuiltinDecl } from '../builtins/types.js';
+import { UNSUPPORTED_BUILTINS } from '../builtins/index.js';
 import type { ErrorList } from '../errors.js';
 import { arityOf, resolveCallee } from '../eval/calls.js';
 import type { DataNode } from '../eval/tree.js';
@@ -31,7 +32,8 @@ export function checkCalls(ctx: { root: DataNode; builtins: ReadonlyMap<string, 
     if (t.type !== 'call') return;
     const callee = resolveCallee(ctx, t.fn);
     if (callee.kind === 'unknown') {
-      errors.add('rego_type_error', `undefined function ${callee.name}`, t.loc);
+      const reason = UNSUPPORTED_BUILTINS.get(callee.name);
+      errors.add('rego_type_error', `undefined function ${callee.name}${reason ? `: builtin not supported by mcp-authz (${reason})` : ''}`, t.loc);
       return;
     }
     const arity = arityOf(callee);

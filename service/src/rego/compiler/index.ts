@@ -103,3 +103,5 @@ export function compileProgram(files: SourceFile[], data: Value | undefined, bui
 }
 
 export type { Body };
+export { captureQueryValues } from './query-capture.js';
+export type { CapturedQuery } from './query-capture.js';

@@ -26,6 +26,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tokens/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Whether a token is valid for one server, and if not, why.
+         * @description For requests that need only a valid token (no policy decision). Unlike RFC 7662
+         *     introspection, which answers exactly `{"active":false}` for any bad token, this names the
+         *     reason, so a resource server can pass it on in its 401 `error_description`.
+         */
+        post: operations["checkToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/decisions": {
         parameters: {
             query?: never;
@@ -299,6 +321,17 @@ export interface components {
             token_type_hint?: string;
             /** @description Extension — only consider this server (one the caller is registered for). */
             server?: string;
+        };
+        TokenCheckRequest: {
+            token: string;
+            /** @description A server the caller is registered for. */
+            server: string;
+        };
+        TokenCheckResponse: {
+            valid: boolean;
+            /** @description Why the token was refused (absent when valid): malformed, too_large, unsupported_token, unknown_issuer, untrusted_issuer, audience_mismatch, algorithm_not_allowed, bad_signature, unknown_key, keys_unavailable, expired, not_yet_valid, missing_claim, claim_invalid, wrong_type, opaque_not_supported, inactive, introspection_failed, revoked, internal. */
+            reason?: string;
+            subject?: components["schemas"]["Subject"];
         };
         /**
          * @description Inactive tokens give exactly `{"active":false}`. Active tokens carry the standard members
@@ -576,6 +609,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IntrospectionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["Throttled"];
+        };
+    };
+    checkToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenCheckRequest"];
+            };
+        };
+        responses: {
+            /** @description The verdict on the token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenCheckResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,18 +1,19 @@
-// openapi/generated/types.ts must be what openapi-typescript makes of the contract today
+// contract/src/generated/types.ts must be what openapi-typescript makes of the contract today
 // (regenerate with `npm run openapi:types`), and the contract must compile for request validation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import openapiTS, { astToString, COMMENT_HEADER } from 'openapi-typescript';
-import { CONTRACT_FILE, loadContract } from '../../service/src/http/contract.js';
+import { CONTRACT_FILE } from '@mcp-authz/contract';
+import { loadContract } from '../../service/src/http/contract.js';
 
-const GENERATED = new URL('../../openapi/generated/types.ts', import.meta.url);
+const GENERATED = new URL('../../contract/src/generated/types.ts', import.meta.url);
 
 test('the committed generated types are up to date', async () => {
   const ast = await openapiTS(readFileSync(CONTRACT_FILE, 'utf8'));
   const fresh = COMMENT_HEADER + astToString(ast);
   const committed = readFileSync(GENERATED, 'utf8');
-  assert.ok(committed === fresh, 'openapi/generated/types.ts is stale: run `npm run openapi:types`');
+  assert.ok(committed === fresh, 'contract/src/generated/types.ts is stale: run `npm run openapi:types`');
 });
 
 test('every request body in the contract compiles to a validator', () => {

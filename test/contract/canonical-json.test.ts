@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { canonicalJson } from '@mcp-authz/sdk';
+import { canonicalJson } from '@mcp-authz/contract';
 
 const cases = JSON.parse(readFileSync(new URL('./canonical-json.cases.json', import.meta.url), 'utf8')) as { name: string; value: unknown; expected: string }[];
 

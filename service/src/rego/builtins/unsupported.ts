@@ -1,0 +1,36 @@
+// OPA 1.x builtins this engine does not provide, each with the reason; calling one fails to compile.
+
+const DEPRECATED = 'deprecated in OPA and not available to Rego v1 policies';
+const NETWORK = 'policy evaluation is synchronous and never waits on the network';
+const GRAPHQL = 'no GraphQL parser and validator in the engine yet';
+const GO_KEY_JSON = "the JSON of Go's private-key structs is not reproduced yet";
+
+/** Builtin name → why it is not supported. The compiler names both in its error. */
+export const UNSUPPORTED_BUILTINS: ReadonlyMap<string, string> = new Map([
+  ['all', DEPRECATED],
+  ['any', DEPRECATED],
+  ['cast_array', DEPRECATED],
+  ['cast_boolean', DEPRECATED],
+  ['cast_null', DEPRECATED],
+  ['cast_object', DEPRECATED],
+  ['cast_set', DEPRECATED],
+  ['cast_string', DEPRECATED],
+  ['net.cidr_overlap', DEPRECATED],
+  ['re_match', DEPRECATED],
+  ['set_diff', DEPRECATED],
+  ['net.lookup_ip_addr', NETWORK],
+  ['rego.metadata.chain', 'policy annotations (METADATA comments) are not kept by the parser'],
+  ['rego.metadata.rule', 'policy annotations (METADATA comments) are not kept by the parser'],
+  ['crypto.parse_private_keys', GO_KEY_JSON],
+  ['crypto.x509.parse_keypair', GO_KEY_JSON],
+  ['graphql.parse', GRAPHQL],
+  ['graphql.parse_query', GRAPHQL],
+  ['graphql.parse_schema', GRAPHQL],
+  ['graphql.is_valid', GRAPHQL],
+  ['graphql.parse_and_verify', GRAPHQL],
+  ['graphql.schema_is_valid', GRAPHQL],
+  ['providers.aws.sign_req', 'AWS SigV4 request signing is not implemented yet'],
+  ['rego.parse_module', "OPA's AST JSON shape is not reproduced yet"],
+  ['uri.is_valid', 'not implemented yet'],
+  ['uri.parse', 'not implemented yet'],
+]);
