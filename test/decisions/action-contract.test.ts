@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { actionFor, listMethods, type JsonRpcCall } from '../../sdk/src/express/jsonrpc.js';
+import { actionFor, listMethods, type JsonRpcCall } from '../../sdk/src/core/jsonrpc.js';
 import { FILES, startDecisionService, type DecisionServiceHarness } from '../support/decision-service.js';
 import { startIdentityProvider, type IdentityProvider } from '../support/identity-provider.js';
 

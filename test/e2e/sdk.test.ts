@@ -4,7 +4,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { McpError } from '@modelcontextprotocol/sdk/types.js';
-import { AUTHZ_DENIED_CODE, AUTHZ_UNAVAILABLE_CODE } from '@mcp-authz/sdk';
+import { AUTHZ_DENIED_CODE, AUTHZ_UNAVAILABLE_CODE, INTERNAL_ERROR_CODE, INVALID_PARAMS_CODE } from '@mcp-authz/sdk';
 import { startIdentityProvider } from '../support/identity-provider.js';
 import { createServiceWorkDir, freeLocalUrl, spawnService } from '../support/service-process.js';
 import { startExample } from '../sdk/support/example-harness.js';
@@ -119,14 +119,45 @@ describe('SDK decisions against the real service', { skip }, () => {
     assert.equal(example.store.files.has('/etc/passwd'), false);
   });
 
-  for (const which of ['expired', 'other'] as const) {
-    test(`${which === 'other' ? 'a token minted for another MCP server' : 'an expired token'} → 401 on tools/call`, async () => {
+  for (const [which, description] of [
+    ['expired', 'The access token has expired'],
+    ['other', 'The access token was issued for another resource (wrong audience)'],
+  ] as const) {
+    test(`${which === 'other' ? 'a token minted for another MCP server' : 'an expired token'} → 401 on tools/call, saying why`, async () => {
       const call = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'read_file', arguments: { path: '/workspace/README.md' } } };
       const res = await example.post(call, tokens[which]);
       assert.equal(res.status, 401);
-      assert.match(res.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+      assert.match(res.headers.get('www-authenticate') ?? '', new RegExp(`error="invalid_token", error_description="${description.replace(/[()]/g, '\\$&')}"`));
+      assert.equal(((await res.json()) as { error_description: string }).error_description, description);
     });
   }
+
+  test('a wrong caller secret is a misconfiguration: 500 with JSON-RPC -32603, logged once with the fix', async () => {
+    const logged: string[] = [];
+    const misconfigured = await startExample({
+      url: serviceUrl, clientId: 'files-mcp', clientSecret: 'not-the-secret', server: 'files', timeoutMs: 1500, retries: 1,
+      authorizationServers: [idp.issuer], logger: { error: (line) => logged.push(line) },
+    });
+    try {
+      const call = { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'read_file', arguments: { path: '/workspace/README.md' } } };
+      for (let i = 0; i < 2; i++) {
+        const res = await misconfigured.post(call, tokens.alice);
+        assert.equal(res.status, 500);
+        assert.equal(res.headers.get('retry-after'), null);
+        assert.equal(((await res.json()) as { error: { code: number } }).error.code, INTERNAL_ERROR_CODE);
+      }
+      assert.equal(logged.length, 1);
+      assert.match(logged[0]!, /caller credentials \(HTTP 401 invalid_credentials\)\. Fix: /);
+    } finally {
+      await misconfigured.close();
+    }
+  });
+
+  test('a tool name that is not a string is invalid params, not an outage', async () => {
+    const res = await example.post({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: ['read_file'], arguments: {} } }, tokens.alice);
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { error: { code: number } }).error.code, INVALID_PARAMS_CODE);
+  });
 
   test('missing scope → 403 with scope=', async () => {
     const backups = example.store.backups.length;

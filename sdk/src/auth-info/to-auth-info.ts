@@ -1,5 +1,5 @@
 // Turns a decision's subject or an introspection answer into the MCP SDK's AuthInfo.
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { AuthInfo } from './auth-info.js';
 import type { Decision, DecisionSubject, IntrospectionResponse } from '../client/types.js';
 
 /**
@@ -19,8 +19,8 @@ export function decisionToAuthInfo(token: string, decision: Decision, resource?:
     token,
     clientId: typeof clientId === 'string' ? clientId : '',
     scopes: Array.isArray(scopes) ? scopes : [],
-    expiresAt: typeof exp === 'number' ? exp : undefined,
-    resource,
+    ...(typeof exp === 'number' ? { expiresAt: exp } : {}),
+    ...(resource === undefined ? {} : { resource }),
     extra: {
       ...rest,
       sub,
@@ -41,12 +41,13 @@ export function decisionToAuthInfo(token: string, decision: Decision, resource?:
 export function introspectionToAuthInfo(token: string, answer: IntrospectionResponse): AuthInfo {
   const { active: _active, scope, client_id: clientId, exp, aud, ...claims } = answer;
   const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+  const resource = firstUrl(audiences);
   return {
     token,
     clientId: typeof clientId === 'string' ? clientId : '',
     scopes: typeof scope === 'string' && scope.length > 0 ? scope.split(' ') : [],
-    expiresAt: typeof exp === 'number' ? exp : undefined,
-    resource: firstUrl(audiences),
+    ...(typeof exp === 'number' ? { expiresAt: exp } : {}),
+    ...(resource === undefined ? {} : { resource }),
     extra: { ...claims, aud: audiences },
   };
 }

@@ -1,9 +1,9 @@
 // One call that wires client, middleware, metadata and verifier for an MCP server on express.
 import type { Request, RequestHandler } from 'express';
-import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
-import { createIntrospectionVerifier } from '../auth-info/introspection-verifier.js';
+import { createIntrospectionVerifier, type TokenVerifier } from '../auth-info/introspection-verifier.js';
 import { createAuthzClient, type AuthzClient, type AuthzClientOptions } from '../client/create-authz-client.js';
 import type { DecisionContext } from '../client/types.js';
+import type { AuthzLogger } from '../core/failures.js';
 import { protectedResourceMetadataUrl } from '../metadata/metadata-url.js';
 import { protectedResourceMetadata } from '../metadata/protected-resource-metadata.js';
 import { createAuthzMiddleware } from './authz-middleware.js';
@@ -22,7 +22,11 @@ export interface McpAuthzOptions extends AuthzClientOptions {
   scope?: string[];
   /** Request facts sent as decision `context` (default `{ client_ip: req.ip }`). */
   context?: (req: Request) => DecisionContext;
-  /** Observer of fail-closed errors (logging). */
+  /** Largest `arguments` of one call, as JSON bytes (default 32768); larger calls get JSON-RPC -32602. */
+  maxArgumentBytes?: number;
+  /** Where this server's misconfigurations are written once with their fix (default `console`). */
+  logger?: AuthzLogger;
+  /** Observer of every error that made a request fail closed (logging, metrics). */
   onError?: (error: unknown) => void;
 }
 
@@ -34,8 +38,8 @@ export interface McpAuthz {
   middleware: RequestHandler;
   /** Handler serving RFC 9728 metadata; mount with `app.use`. */
   metadata: RequestHandler;
-  /** Introspection-based verifier for the MCP SDK's `requireBearerAuth`. */
-  verifier: OAuthTokenVerifier;
+  /** Introspection-based verifier for the MCP SDK's `requireBearerAuth` (v1 errors; see `createIntrospectionVerifier` for v2). */
+  verifier: TokenVerifier;
   /** The metadata URL named in challenges. */
   resourceMetadataUrl: string;
   /** Closes the client's connections. */

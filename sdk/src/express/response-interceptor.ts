@@ -1,11 +1,7 @@
 // Rewrites selected JSON-RPC messages in a Streamable HTTP response (plain JSON or SSE) before they leave.
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-
-/**
- * Replaces one outgoing JSON-RPC message; resolves to `undefined` to leave it untouched.
- * It must not throw: a failure is expressed as a replacement message (fail closed).
- */
-export type MessageRewriter = (message: unknown) => Promise<unknown>;
+import type { MessageRewriter } from '../core/gate.js';
+import { rewriteJsonBody, rewriteSseEvent } from '../core/rewrite-messages.js';
 
 type Mode = 'undecided' | 'json' | 'sse' | 'pass';
 type Callback = (error?: Error | null) => void;
@@ -51,37 +47,6 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer {
   if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   return Buffer.alloc(0);
-}
-
-async function rewriteSseEvent(event: string, rewrite: MessageRewriter): Promise<string> {
-  const lines = event.split('\n');
-  const dataLines = lines.filter((line) => line.startsWith('data:'));
-  if (dataLines.length !== 1) return event;
-  let message: unknown;
-  try {
-    message = JSON.parse(dataLines[0]!.slice(5));
-  } catch {
-    return event;
-  }
-  const replaced = await rewrite(message);
-  if (replaced === undefined) return event;
-  return lines.map((line) => (line.startsWith('data:') ? `data: ${JSON.stringify(replaced)}` : line)).join('\n');
-}
-
-async function rewriteJsonBody(text: string, rewrite: MessageRewriter): Promise<string> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return text;
-  }
-  if (Array.isArray(parsed)) {
-    const replaced = await Promise.all(parsed.map((message) => rewrite(message)));
-    if (replaced.every((item) => item === undefined)) return text;
-    return JSON.stringify(parsed.map((message, i) => replaced[i] ?? message));
-  }
-  const replaced = await rewrite(parsed);
-  return replaced === undefined ? text : JSON.stringify(replaced);
 }
 
 /**

@@ -44,6 +44,36 @@ export function buildProtectedResourceMetadata(options: ProtectedResourceMetadat
   };
 }
 
+function metadataPaths(options: ProtectedResourceMetadataOptions, caller: string): Set<string> {
+  if (!URL.canParse(options.resource)) throw new TypeError(`${caller}: resource must be an absolute URL`);
+  if (options.authorizationServers.length === 0) throw new TypeError(`${caller}: give at least one authorization server`);
+  const resourcePath = new URL(options.resource).pathname.replace(/\/$/, '');
+  return new Set([protectedResourceMetadataPath, `${protectedResourceMetadataPath}${resourcePath}`]);
+}
+
+const corsHeaders = { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, OPTIONS' };
+
+/**
+ * Web-standard counterpart of {@link protectedResourceMetadata}: answers the metadata paths
+ * and resolves to `undefined` for every other request, so it composes with any fetch-style router.
+ *
+ * @param options - resource, authorization servers, scopes
+ * @throws TypeError when `resource` is not an absolute URL or no authorization server is given
+ */
+export function protectedResourceMetadataFetch(options: ProtectedResourceMetadataOptions): (request: Request) => Response | undefined {
+  const paths = metadataPaths(options, 'protectedResourceMetadataFetch');
+  const body = JSON.stringify(buildProtectedResourceMetadata(options));
+  return (request) => {
+    if (!paths.has(new URL(request.url).pathname)) return undefined;
+    if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: corsHeaders });
+    if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405, headers: { allow: 'GET, HEAD, OPTIONS' } });
+    return new Response(request.method === 'HEAD' ? null : body, {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=3600' },
+    });
+  };
+}
+
 /**
  * Express handler (mount with `app.use`) answering `GET /.well-known/oauth-protected-resource`
  * and the path-aware form `GET /.well-known/oauth-protected-resource/<resource path>` with the
@@ -53,15 +83,12 @@ export function buildProtectedResourceMetadata(options: ProtectedResourceMetadat
  * @throws TypeError when `resource` is not an absolute URL or no authorization server is given
  */
 export function protectedResourceMetadata(options: ProtectedResourceMetadataOptions): RequestHandler {
-  if (!URL.canParse(options.resource)) throw new TypeError('protectedResourceMetadata: resource must be an absolute URL');
-  if (options.authorizationServers.length === 0) throw new TypeError('protectedResourceMetadata: give at least one authorization server');
+  const paths = metadataPaths(options, 'protectedResourceMetadata');
   const body = JSON.stringify(buildProtectedResourceMetadata(options));
-  const resourcePath = new URL(options.resource).pathname.replace(/\/$/, '');
-  const paths = new Set([protectedResourceMetadataPath, `${protectedResourceMetadataPath}${resourcePath}`]);
   return (req, res, next) => {
     if (!paths.has(req.path)) return next();
     if (req.method === 'OPTIONS') {
-      res.set({ 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, OPTIONS' }).status(204).end();
+      res.set(corsHeaders).status(204).end();
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

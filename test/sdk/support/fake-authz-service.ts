@@ -15,7 +15,7 @@ export interface FakeToken {
 }
 
 /** How the next requests misbehave (consumed one per request). */
-export type Fault = 'reset' | '503' | '500' | 'hang' | '400' | 'garbage';
+export type Fault = 'none' | 'reset' | '503' | '500' | 'hang' | '400' | 'garbage' | '401' | '403-unknown_server' | '403-server_not_allowed';
 
 /** The stand-in's handle. */
 export interface FakeAuthzService {
@@ -51,8 +51,12 @@ function permitted(kind: string, token: FakeToken): boolean {
 // A small imitation of policies/mcp/authz.rego for the example server's tools.
 function decide(token: FakeToken | undefined, server: string, action: Record<string, unknown>, ttlSeconds: number): Record<string, unknown> {
   const base = { decision_id: randomUUID(), policy_revision: 'fake-1', ttl_seconds: ttlSeconds };
-  if (token === undefined || token.server !== server || (token.exp !== undefined && token.exp * 1000 < Date.now())) {
-    return { ...base, outcome: 'invalid_token', allow: false, reasons: ['token is not valid for this server'], ttl_seconds: 0 };
+  // The real service's stable token reasons (service/src/tokens/errors.ts).
+  const invalidReason = token === undefined ? 'malformed'
+    : token.server !== server ? 'audience_mismatch'
+      : token.exp !== undefined && token.exp * 1000 < Date.now() ? 'expired' : undefined;
+  if (token === undefined || invalidReason !== undefined) {
+    return { ...base, outcome: 'invalid_token', allow: false, reasons: [invalidReason ?? 'malformed'], ttl_seconds: 0 };
   }
   const subject = { sub: token.sub, client_id: `${token.sub}-app`, issuer: 'https://issuer.test', scopes: token.scopes, exp: token.exp };
   const method = String(action.method);
@@ -111,6 +115,11 @@ export async function startFakeAuthzService(tokens: Record<string, FakeToken>, c
       if (fault === '503' || fault === '500') return send(Number(fault), { type: 'about:blank', title: 'down', status: Number(fault), code: 'unavailable' }, 'application/problem+json');
       if (fault === '400') return send(400, { type: 'urn:mcp-authz:problem:invalid_request', title: 'Bad request', status: 400, code: 'invalid_request', detail: 'action.method is required' }, 'application/problem+json');
       if (fault === 'garbage') return send(200, 'not json');
+      if (fault === '401') return send(401, { type: 'x', title: 'Invalid caller credentials', status: 401, code: 'invalid_credentials' }, 'application/problem+json');
+      if (fault === '403-unknown_server' || fault === '403-server_not_allowed') {
+        const code = fault.slice(4);
+        return send(403, { type: 'x', title: code, status: 403, code }, 'application/problem+json');
+      }
       if (!callers.includes(req.headers.authorization ?? '')) {
         return send(401, { type: 'x', title: 'Unauthenticated', status: 401, code: 'caller_unauthenticated' }, 'application/problem+json');
       }

@@ -5,6 +5,12 @@ import type { DecisionAction } from '../client/types.js';
 export const AUTHZ_DENIED_CODE = -32003;
 /** JSON-RPC error code answered when no decision could be obtained (service down, timeout): fail closed. */
 export const AUTHZ_UNAVAILABLE_CODE = -32004;
+/** JSON-RPC 2.0 "Invalid Request": the body is not a usable request (e.g. one id used twice in a batch). */
+export const INVALID_REQUEST_CODE = -32600;
+/** JSON-RPC 2.0 "Invalid params": an MCP request the SDK cannot decide on as sent (nothing ran). */
+export const INVALID_PARAMS_CODE = -32602;
+/** JSON-RPC 2.0 "Internal error": answered when the service refuses this MCP server's own set-up. */
+export const INTERNAL_ERROR_CODE = -32603;
 
 /** A JSON-RPC id. */
 export type JsonRpcId = string | number | null;
