@@ -69,7 +69,7 @@ after(async () => {
   await deleteKeys(redisUrl, prefix);
 });
 
-// Token-only requests go through the service's introspection, which exists already.
+// Token-only requests go through the service's token check, which names why a token is refused.
 describe('SDK token checks against the real service', { skip: notReady }, () => {
   test('no token → 401 with resource_metadata', async () => {
     const res = await example.post({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
@@ -87,6 +87,8 @@ describe('SDK token checks against the real service', { skip: notReady }, () => 
       const res = await example.post({ jsonrpc: '2.0', id: 2, method: 'ping' }, tokens[which]);
       assert.equal(res.status, 401);
       assert.match(res.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+      const said = which === 'other' ? 'was issued for another resource' : 'has expired';
+      assert.ok((res.headers.get('www-authenticate') ?? '').includes(said), res.headers.get('www-authenticate') ?? '');
     });
   }
 });

@@ -1,6 +1,6 @@
 // Turns a decision's subject or an introspection answer into the MCP SDK's AuthInfo.
 import type { AuthInfo } from './auth-info.js';
-import type { Decision, DecisionSubject, IntrospectionResponse } from '../client/types.js';
+import type { Decision, DecisionSubject, IntrospectionResponse, TokenCheck } from '../client/types.js';
 
 /**
  * Builds the MCP SDK's `AuthInfo` from a decision, so tool handlers see `extra.authInfo`
@@ -28,6 +28,27 @@ export function decisionToAuthInfo(token: string, decision: Decision, resource?:
       decisionId: decision.decision_id,
       policyRevision: decision.policy_revision,
     },
+  };
+}
+
+/**
+ * Builds the MCP SDK's `AuthInfo` from a valid token check: `extra` holds `sub`, `issuer` and any
+ * other subject members.
+ *
+ * @param token - the checked token
+ * @param check - an answer with `valid: true`
+ * @param resource - this MCP server's canonical resource URI, if known
+ */
+export function tokenCheckToAuthInfo(token: string, check: TokenCheck, resource?: URL): AuthInfo {
+  const subject: Partial<DecisionSubject> & Record<string, unknown> = check.subject ?? {};
+  const { sub, client_id: clientId, scopes, exp, issuer, ...rest } = subject;
+  return {
+    token,
+    clientId: typeof clientId === 'string' ? clientId : '',
+    scopes: Array.isArray(scopes) ? scopes : [],
+    ...(typeof exp === 'number' ? { expiresAt: exp } : {}),
+    ...(resource === undefined ? {} : { resource }),
+    extra: { ...rest, sub, issuer },
   };
 }
 

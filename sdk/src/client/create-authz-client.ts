@@ -2,9 +2,9 @@
 import { canonicalJson, hashToken } from '@mcp-authz/contract';
 import { decisionCacheKey } from './cache-key.js';
 import { createHttpTransport } from './http-transport.js';
-import { parseBatch, parseDecision, parseIntrospection } from './parse-answers.js';
+import { parseBatch, parseDecision, parseIntrospection, parseTokenCheck } from './parse-answers.js';
 import { TtlCache } from './ttl-cache.js';
-import type { BatchDecisionRequest, Decision, DecisionRequest, IntrospectionResponse } from './types.js';
+import type { BatchDecisionRequest, Decision, DecisionRequest, IntrospectionResponse, TokenCheck } from './types.js';
 
 /** Local decision cache settings. */
 export interface AuthzCacheOptions {
@@ -69,6 +69,14 @@ export interface AuthzClient {
    *   `tokenTypeHint`: RFC 7662 `token_type_hint`
    */
   introspect(token: string, options?: IntrospectOptions): Promise<IntrospectionResponse>;
+  /**
+   * Whether a token is valid for one server, and if not, why (`POST /v1/tokens/check`); cached
+   * like decisions. Unlike introspection, a refusal names its reason (`expired`, `revoked`, …).
+   *
+   * @param token - the bearer token
+   * @param server - a server id the caller is registered for
+   */
+  checkToken(token: string, server: string): Promise<TokenCheck>;
   /** Drops cached answers (e.g. after a known revocation). */
   clearCache(): void;
   /** Closes the keep-alive connections. */
@@ -114,6 +122,7 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
   const maxTtlMs = (cacheOptions?.maxTtlSeconds ?? defaults.maxTtlSeconds) * 1000;
   const decisions = cacheOptions ? new TtlCache<Decision>(cacheOptions.maxEntries ?? defaults.maxEntries) : undefined;
   const introspections = cacheOptions ? new TtlCache<IntrospectionResponse>(cacheOptions.maxEntries ?? defaults.maxEntries) : undefined;
+  const tokenChecks = cacheOptions ? new TtlCache<TokenCheck>(cacheOptions.maxEntries ?? defaults.maxEntries) : undefined;
   const inFlight = new Map<string, Promise<unknown>>();
   const transport = createHttpTransport({
     baseUrl,
@@ -192,13 +201,27 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
     });
   }
 
+  function checkToken(token: string, server: string): Promise<TokenCheck> {
+    const key = `check\u0000${hashToken(token)}\u0000${server}`;
+    const hit = tokenChecks?.get(key);
+    if (hit !== undefined) return Promise.resolve(hit);
+    return coalesce(key, async () => {
+      const answer = await transport.post('/v1/tokens/check', JSON.stringify({ token, server }), 'application/json');
+      const result = parseTokenCheck(answer.body);
+      tokenChecks?.set(key, Object.freeze(result), Math.min(maxTtlMs, result.valid ? remainingLifeMs(result.subject?.exp, Date.now()) : maxTtlMs));
+      return result;
+    });
+  }
+
   return {
     decide,
     decideBatch,
     introspect,
+    checkToken,
     clearCache: () => {
       decisions?.clear();
       introspections?.clear();
+      tokenChecks?.clear();
     },
     close: () => transport.close(),
   };

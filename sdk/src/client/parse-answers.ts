@@ -1,6 +1,6 @@
 // Checks the service's answers where they enter the SDK, so everything after can trust the types.
 import { AuthzResponseError } from '../errors.js';
-import type { Decision, IntrospectionResponse } from './types.js';
+import type { Decision, IntrospectionResponse, TokenCheck } from './types.js';
 
 const outcomes = new Set(['allow', 'deny', 'invalid_token']);
 
@@ -63,4 +63,21 @@ export function parseIntrospection(body: string): IntrospectionResponse {
     throw new AuthzResponseError('introspection.active is not a boolean');
   }
   return parsed as IntrospectionResponse;
+}
+
+/**
+ * Parses the body of `POST /v1/tokens/check`; a valid answer must carry its subject.
+ *
+ * @param body - response text
+ */
+export function parseTokenCheck(body: string): TokenCheck {
+  const parsed = parseJson(body) as Record<string, unknown> | null;
+  if (typeof parsed !== 'object' || parsed === null || typeof parsed.valid !== 'boolean') throw new AuthzResponseError('token check.valid is not a boolean');
+  if (parsed.valid) {
+    const subject = parsed.subject as Record<string, unknown> | undefined;
+    if (typeof subject !== 'object' || subject === null || !isStringArray(subject.scopes)) throw new AuthzResponseError('token check.subject is invalid');
+    return parsed as unknown as TokenCheck;
+  }
+  if (parsed.reason !== undefined && typeof parsed.reason !== 'string') throw new AuthzResponseError('token check.reason is not a string');
+  return { valid: false, ...(typeof parsed.reason === 'string' ? { reason: parsed.reason } : {}) };
 }

@@ -21,3 +21,5 @@ export type BatchDecisionRequest = Schemas['BatchDecisionRequest'];
 export type BatchDecisionResponse = Schemas['BatchDecisionResponse'];
 /** RFC 7662 introspection answer; inactive tokens carry nothing but `active: false`. */
 export type IntrospectionResponse = Schemas['IntrospectionResponse'];
+/** Answer of `POST /v1/tokens/check`: a valid token's subject, or why it was refused. */
+export type TokenCheck = Schemas['TokenCheckResponse'];

@@ -1,6 +1,6 @@
 // The framework-free gate in front of an MCP endpoint: authenticates, decides, prepares list filtering, fails closed.
 import type { AuthInfo } from '../auth-info/auth-info.js';
-import { decisionToAuthInfo, introspectionToAuthInfo } from '../auth-info/to-auth-info.js';
+import { decisionToAuthInfo, tokenCheckToAuthInfo } from '../auth-info/to-auth-info.js';
 import type { AuthzClient } from '../client/create-authz-client.js';
 import type { Decision, DecisionAction, DecisionContext } from '../client/types.js';
 import { AuthzError } from '../errors.js';
@@ -13,7 +13,7 @@ import {
   type JsonRpcCall, type JsonRpcId, type ListMethod,
 } from './jsonrpc.js';
 import { filterListAnswer } from './list-filter.js';
-import { describeInvalidToken, GENERIC_INVALID_TOKEN } from './token-reasons.js';
+import { describeInvalidToken } from './token-reasons.js';
 
 /** Options shared by every adapter of the gate. */
 export interface AuthzGateOptions {
@@ -114,7 +114,8 @@ function deniedMessages(asked: Asked[], decisions: Decision[], messages: unknown
  * - a body with one id used twice → 400 JSON-RPC -32600; malformed MCP params → JSON-RPC -32602;
  * - `tools/call`, `prompts/get`, `resources/read` are decided before the transport sees them:
  *   a deny with `required_scopes` → 403 `insufficient_scope`, a plain deny → JSON-RPC -32003;
- * - other methods need a valid token for this server (introspection with `server`, cached);
+ * - other methods need a valid token for this server (`POST /v1/tokens/check`, cached), and a
+ *   refused token's reason becomes the 401's `error_description` too;
  * - `tools/list`, `prompts/list`, `resources/list` answers are rewritten to the permitted entries;
  * - no decision obtainable → 503 JSON-RPC -32004; the service refusing this server's own
  *   credentials or id → 500 JSON-RPC -32603, logged once with the fix. Nothing runs.
@@ -150,9 +151,9 @@ export function createAuthzGate(options: AuthzGateOptions): AuthzGate {
       return action === undefined ? [] : [{ message, action }];
     });
     if (asked.length === 0) {
-      const answer = await client.introspect(token, { server });
-      if (!answer.active) return unauthorized(GENERIC_INVALID_TOKEN);
-      return { kind: 'pass', authInfo: { ...introspectionToAuthInfo(token, answer), resource: resourceUrl }, rewrite: undefined };
+      const check = await client.checkToken(token, server);
+      if (!check.valid) return unauthorized(describeInvalidToken(check.reason === undefined ? [] : [check.reason]));
+      return { kind: 'pass', authInfo: tokenCheckToAuthInfo(token, check, resourceUrl), rewrite: undefined };
     }
     const decisions = asked.length === 1
       ? [await client.decide({ token, server, action: asked[0]!.action, context })]

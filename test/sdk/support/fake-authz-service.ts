@@ -138,6 +138,13 @@ export async function startFakeAuthzService(tokens: Record<string, FakeToken>, c
       }
       const body = JSON.parse(raw) as { token: string; server: string; action?: Record<string, unknown>; actions?: Record<string, unknown>[] };
       state.bodies.set(path, [...(state.bodies.get(path) ?? []), body]);
+      if (path === '/v1/tokens/check') {
+        const token = tokens[body.token];
+        if (token === undefined) return send(200, { valid: false, reason: 'malformed' });
+        if (token.exp !== undefined && token.exp * 1000 < Date.now()) return send(200, { valid: false, reason: 'expired' });
+        if (token.server !== body.server) return send(200, { valid: false, reason: 'audience_mismatch' });
+        return send(200, { valid: true, subject: { sub: token.sub, client_id: `${token.sub}-app`, issuer: 'https://issuer.test', scopes: token.scopes, ...(token.exp !== undefined ? { exp: token.exp } : {}) } });
+      }
       if (path === '/v1/decisions') return send(200, decide(tokens[body.token], body.server, body.action ?? {}, state.ttlSeconds));
       if (path === '/v1/decisions/batch') {
         return send(200, { results: (body.actions ?? []).map((action) => decide(tokens[body.token], body.server, action, state.ttlSeconds)) });
