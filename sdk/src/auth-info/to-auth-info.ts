@@ -12,23 +12,7 @@ import type { Decision, DecisionSubject, IntrospectionResponse, TokenCheck } fro
  * @param resource - this MCP server's canonical resource URI, if known
  */
 export function decisionToAuthInfo(token: string, decision: Decision, resource?: URL): AuthInfo {
-  // The contract's subject may grow members (e.g. claims); they all reach `extra`.
-  const subject: Partial<DecisionSubject> & Record<string, unknown> = decision.subject ?? {};
-  const { sub, client_id: clientId, scopes, exp, issuer, ...rest } = subject;
-  return {
-    token,
-    clientId: typeof clientId === 'string' ? clientId : '',
-    scopes: Array.isArray(scopes) ? scopes : [],
-    ...(typeof exp === 'number' ? { expiresAt: exp } : {}),
-    ...(resource === undefined ? {} : { resource }),
-    extra: {
-      ...rest,
-      sub,
-      issuer,
-      decisionId: decision.decision_id,
-      policyRevision: decision.policy_revision,
-    },
-  };
+  return subjectToAuthInfo(token, decision.subject, resource, { decisionId: decision.decision_id, policyRevision: decision.policy_revision });
 }
 
 /**
@@ -40,7 +24,12 @@ export function decisionToAuthInfo(token: string, decision: Decision, resource?:
  * @param resource - this MCP server's canonical resource URI, if known
  */
 export function tokenCheckToAuthInfo(token: string, check: TokenCheck, resource?: URL): AuthInfo {
-  const subject: Partial<DecisionSubject> & Record<string, unknown> = check.subject ?? {};
+  return subjectToAuthInfo(token, check.subject, resource, {});
+}
+
+function subjectToAuthInfo(token: string, given: DecisionSubject | undefined, resource: URL | undefined, more: Record<string, unknown>): AuthInfo {
+  // The contract's subject may grow members (e.g. claims); they all reach `extra`.
+  const subject: Partial<DecisionSubject> & Record<string, unknown> = given ?? {};
   const { sub, client_id: clientId, scopes, exp, issuer, ...rest } = subject;
   return {
     token,
@@ -48,7 +37,7 @@ export function tokenCheckToAuthInfo(token: string, check: TokenCheck, resource?
     scopes: Array.isArray(scopes) ? scopes : [],
     ...(typeof exp === 'number' ? { expiresAt: exp } : {}),
     ...(resource === undefined ? {} : { resource }),
-    extra: { ...rest, sub, issuer },
+    extra: { ...rest, sub, issuer, ...more },
   };
 }
 
