@@ -240,7 +240,7 @@ async function main(): Promise<number> {
     rmSync(root, { recursive: true, force: true });
   };
   for (const r of replicas) {
-    if (!(await r.proc.waitReady())) {
+    if (!(await r.proc.waitReady(120_000))) {
       console.error(`replica ${r.url} did not become ready:\n${r.proc.output()}`);
       await cleanup();
       return 1;

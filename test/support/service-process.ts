@@ -46,7 +46,8 @@ export interface ServiceProcess {
   /** Everything the process wrote so far (stdout and stderr). */
   output(): string;
   /** Polls /readyz (up to ~15 s) until it answers 2xx; false when it never did or the process exited. */
-  waitReady(): Promise<boolean>;
+  /** Polls /readyz until it answers 200 or `timeoutMs` (default 30 s) passes. */
+  waitReady(timeoutMs?: number): Promise<boolean>;
   /** Ends the process and resolves once it has exited. */
   stop(): Promise<void>;
 }
@@ -68,8 +69,10 @@ export function spawnService(url: string, work: ServiceWorkDir, env: Record<stri
   return {
     child,
     output: () => output,
-    async waitReady() {
-      for (let i = 0; i < 150 && child.exitCode === null; i++) {
+    async waitReady(timeoutMs = 30_000) {
+      // Starting from TypeScript sources on a loaded machine can take a while; the deadline is generous.
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline && child.exitCode === null) {
         const ok = await fetch(`${url}/readyz`).then((res) => res.ok, () => false);
         if (ok) return true;
         await new Promise((resolve) => setTimeout(resolve, 100));
