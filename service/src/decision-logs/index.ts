@@ -15,6 +15,8 @@ export { createDecisionLogBuffer } from './buffer.js';
 export { createArgumentMasker, isSecretKey, maskValue, parseMaskPath, MASK } from './mask.js';
 export { createSeenIds, withDedupe } from './dedupe.js';
 export { createSpillFile, sinkSpillPath } from './spill.js';
+export { spillOrDrop } from './spill-or-drop.js';
+export type { OverflowDeps, OverflowLane } from './spill-or-drop.js';
 export { DEFAULT_QUEUE_LIMITS, createMemoryLogTransport } from './memory-transport.js';
 export { createJsonlFileSink, jsonlFiles, readLoggedIds } from './sinks/jsonl-file-sink.js';
 export { createHttpSink, HttpSinkError } from './sinks/http-sink.js';

@@ -2,6 +2,7 @@
 import { silentLogger, noopMetrics, type Logger, type MetricsHooks } from '../hooks/index.js';
 import { createLogCounters, type DropReason } from './counters.js';
 import { createSpillFile, sinkSpillPath, type SpillFile } from './spill.js';
+import { spillOrDrop as spillBatch } from './spill-or-drop.js';
 import { backoffMs, batchBytes, type DecisionLogSink, type DecisionLogTransport, type LogBatch, type SinkQueueLimits } from './types.js';
 
 export interface MemoryTransportOptions {
@@ -91,28 +92,8 @@ export function createMemoryLogTransport(options: MemoryTransportOptions): Decis
     report(lane);
   }
 
-  async function spillOrDrop(lane: Lane, batch: LogBatch, reason: DropReason): Promise<void> {
-    const name = lane.sink.name;
-    const n = batch.records.length;
-    let outcome: 'spilled' | DropReason = reason;
-    if (lane.spill) {
-      try {
-        if (await lane.spill.append(batch, limits.spillMaxBytes)) outcome = 'spilled';
-      } catch (e) {
-        outcome = 'spill_error';
-        logger.error({ sink: name, err: e instanceof Error ? e.message : String(e) }, 'decision log spill file could not be written');
-      }
-    }
-    if (outcome === 'spilled') {
-      lane.spilling = true;
-      counters.count(name, 'spilled', n);
-      counters.spillBytes(name, await lane.spill!.size());
-    } else counters.dropped(name, outcome, n);
-    if (!lane.warned) {
-      lane.warned = true;
-      logger.warn({ sink: name, outcome }, 'decision log queue full; records are spilled or dropped until the sink catches up');
-    }
-  }
+  const overflow = { counters, logger, spillMaxBytes: limits.spillMaxBytes, warning: 'decision log queue full; records are spilled or dropped until the sink catches up' };
+  const spillOrDrop = (lane: Lane, batch: LogBatch, reason: DropReason): Promise<void> => spillBatch(lane, lane.spill, batch, reason, overflow);
 
   /** Moves spilled batches back into memory, as far as the caps allow. */
   async function refill(lane: Lane): Promise<void> {

@@ -7,6 +7,7 @@ import {
   createLogCounters,
   createSpillFile,
   sinkSpillPath,
+  spillOrDrop as spillBatch,
   type DecisionLogSink,
   type DecisionLogTransport,
   type DropReason,
@@ -174,28 +175,9 @@ export function createBullmqLogTransport(options: BullmqLogTransportOptions): De
     await withTimeout(op, addTimeout);
   }
 
-  async function spillOrDrop(lane: Lane, batch: LogBatch, reason: DropReason): Promise<void> {
-    const name = lane.sink.name;
-    const n = batch.records.length;
-    let outcome: 'spilled' | DropReason = reason;
-    if (limits.spillMaxBytes > 0) {
-      try {
-        if (await lane.spill.append(batch, limits.spillMaxBytes)) outcome = 'spilled';
-      } catch (e) {
-        outcome = 'spill_error';
-        logger.error({ sink: name, err: e instanceof Error ? e.message : String(e) }, 'decision log spill file could not be written');
-      }
-    }
-    if (outcome === 'spilled') {
-      lane.spilling = true;
-      counters.count(name, 'spilled', n);
-      counters.spillBytes(name, await lane.spill.size());
-    } else counters.dropped(name, outcome, n);
-    if (!lane.warned) {
-      lane.warned = true;
-      logger.warn({ sink: name, reason, outcome, records: n }, 'decision log batch not queued in Redis; spilled or dropped until it can be');
-    }
-  }
+  const overflow = { counters, logger, spillMaxBytes: limits.spillMaxBytes, warning: 'decision log batch not queued in Redis; spilled or dropped until it can be' };
+  const spillOrDrop = (lane: Lane, batch: LogBatch, reason: DropReason): Promise<void> =>
+    spillBatch(lane, limits.spillMaxBytes > 0 ? lane.spill : undefined, batch, reason, overflow);
 
   async function admit(i: number, batch: LogBatch): Promise<void> {
     const lane = lanes[i]!;
