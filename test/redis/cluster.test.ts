@@ -32,15 +32,15 @@ test('two replicas on a Redis Cluster share revocations and deliver every decisi
   let a: DecisionServiceHarness | undefined;
   let b: DecisionServiceHarness | undefined;
   try {
-    a = await startDecisionService({ idp, prefix, config });
-    b = await startDecisionService({ idp, prefix, config: { redis } });
-    assert.equal(a.service.runtime.redis?.mode, 'cluster');
-    await eventually(() => a!.service.runtime.store.healthy() && b!.service.runtime.store.healthy(), 'both replicas connected to the cluster');
+    const first = (a = await startDecisionService({ idp, prefix, config }));
+    const second = (b = await startDecisionService({ idp, prefix, config: { redis } }));
+    assert.equal(first.service.runtime.redis?.mode, 'cluster');
+    await eventually(() => first.service.runtime.store.healthy() && second.service.runtime.store.healthy(), 'both replicas connected to the cluster');
 
     const ids: string[] = [];
     for (let i = 0; i < 30; i++) {
       const token = await idp.sign({ aud: FILES, sub: `user-${i}`, scope: 'mcp:read' });
-      const res = await a.decide({ token, server: 'files', action: read(`/workspace/${i}`) });
+      const res = await first.decide({ token, server: 'files', action: read(`/workspace/${i}`) });
       assert.equal(res.status, 200);
       assert.equal(res.body.outcome, 'allow', JSON.stringify(res.body));
       ids.push(res.body.decision_id as string);
@@ -49,13 +49,13 @@ test('two replicas on a Redis Cluster share revocations and deliver every decisi
     // A revocation accepted by one replica reaches the other through the cluster's pub/sub.
     const mallory = await idp.sign({ aud: FILES, sub: 'mallory', scope: 'mcp:read' });
     const body = { token: mallory, server: 'files', action: read('/workspace/m') };
-    assert.equal((await b.decide(body)).body.outcome, 'allow');
-    const rv = await request(a.service.app).post('/v1/revocations').set('authorization', a.auth('admin')).send({ token: mallory });
+    assert.equal((await second.decide(body)).body.outcome, 'allow');
+    const rv = await request(first.service.app).post('/v1/revocations').set('authorization', first.auth('admin')).send({ token: mallory });
     assert.equal(rv.body.persisted, true, JSON.stringify(rv.body));
-    await eventually(async () => (await b!.decide(body)).body.outcome === 'invalid_token', 'the other replica honours the revocation');
+    await eventually(async () => (await second.decide(body)).body.outcome === 'invalid_token', 'the other replica honours the revocation');
 
-    assert.equal(await a.service.runtime.drainDecisionLogs(30_000), true);
-    const { lines, ids: logged } = countLines(readFileSync(join(a.workDir, 'decisions.jsonl'), 'utf8'));
+    assert.equal(await first.service.runtime.drainDecisionLogs(30_000), true);
+    const { lines, ids: logged } = countLines(readFileSync(join(first.workDir, 'decisions.jsonl'), 'utf8'));
     assert.equal(lines, ids.length);
     for (const id of ids) assert.ok(logged.has(id), `decision ${id} logged`);
 
