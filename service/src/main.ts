@@ -16,6 +16,7 @@ import { createLogger } from './observability/logger.js';
 import { createMetricsRegistry } from './observability/metrics.js';
 import { createLazyOAuthServer } from './oauth/index.js';
 import { createRedisProbe } from './observability/redis-probe.js';
+import { describeRedis } from './redis/index.js';
 import { createTokenObserver } from './observability/token-metrics.js';
 import { createDecisionRuntime, type DecisionRuntime } from './runtime/index.js';
 import { createTokenValidator, type FetchLike, type TokenValidationCache } from './tokens/index.js';
@@ -66,7 +67,7 @@ export function createService(options: ServiceOptions): Service {
     fetch: options.fetch,
     now: options.now,
   });
-  const redis = createRedisProbe(config.redis.url);
+  const redis = createRedisProbe(runtime.redis);
   const closers: (() => Promise<void> | void)[] = [() => redis.close(), () => runtime.close()];
   const oauth = config.oauth.enabled
     ? createLazyOAuthServer({ config, registry, store: runtime.store, revocations: runtime.revocations, logger, ...(options.fetch ? { fetch: options.fetch } : {}) })
@@ -175,7 +176,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const url = `http://${host}:${address.port}`;
   // Keys load in the background: start-up never waits on an identity provider.
   void service.deps.tokens.warm();
-  service.deps.logger.info({ url, issuers: config.issuers.length, servers: config.servers.length, callers: config.callers.length, redis: config.redis.url !== undefined }, 'listening');
+  service.deps.logger.info({ url, issuers: config.issuers.length, servers: config.servers.length, callers: config.callers.length, redis: service.runtime.redis !== undefined ? describeRedis(service.runtime.redis) : false }, 'listening');
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= (async () => {

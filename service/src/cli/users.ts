@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import { createFileUserStore, createSharedUserStore, hashPassword, validateUser, type OAuthUser } from '../oauth/index.js';
+import { describeRedis, redisConnectionFromConfig } from '../redis/index.js';
 import { createRedisStore } from '../store/index.js';
 import type { CliIo } from './types.js';
 
@@ -70,14 +71,15 @@ async function add(argv: string[], io: CliIo, stdin: () => Promise<string>): Pro
   const env = values.config === undefined ? process.env : { ...process.env, AUTHZ_CONFIG: values.config };
   const config = loadConfig({ env });
   if (config.oauth.users.source === 'redis') {
-    if (config.redis.url === undefined) {
-      io.stderr('oauth.users.source is redis but redis.url (REDIS_URL) is not set\n');
+    const redis = redisConnectionFromConfig(config.redis);
+    if (redis === undefined) {
+      io.stderr('oauth.users.source is redis but no Redis is configured (redis.url or REDIS_URL, redis.sentinels, redis.cluster)\n');
       return 1;
     }
-    const store = createRedisStore({ url: config.redis.url, prefix: config.redis.key_prefix, commandTimeoutMs: 5_000 });
+    const store = createRedisStore({ connection: redis, prefix: config.redis.key_prefix, commandTimeoutMs: 5_000 });
     try {
       if (!(await store.waitReady(5_000))) {
-        io.stderr(`cannot reach Redis at ${new URL(config.redis.url).host}\n`);
+        io.stderr(`cannot reach Redis (${describeRedis(redis)})\n`);
         return 1;
       }
       await createSharedUserStore(store).put(user);

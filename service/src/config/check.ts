@@ -1,5 +1,6 @@
 // Cross-reference checks that a schema cannot express, run in a fixed order after the schema.
 import type { SchemaIssue } from '../schema/create-ajv.js';
+import { checkRedis } from './redis-check.js';
 import type { AuthzConfig } from './types.js';
 
 function duplicates<T>(items: readonly T[], key: (t: T) => string, path: (i: number) => string, issues: SchemaIssue[]): void {
@@ -87,6 +88,7 @@ export function checkConfig(config: AuthzConfig): SchemaIssue[] {
     }
   });
   sharedAudiences(config.servers, issues);
+  issues.push(...checkRedis(config));
 
   duplicates(config.callers, (c) => c.id, (i) => `callers[${i}].id`, issues);
   const hashOwner = new Map<string, number>();

@@ -22,7 +22,7 @@ export const DEFAULTS = {
   },
   metrics: { access: 'public' },
   logging: { level: 'info' },
-  redis: { key_prefix: 'mcp-authz:' },
+  redis: { key_prefix: 'mcp-authz:', wait_for_replicas: 0, wait_timeout_ms: 1_000 },
   policies: { dir: './policies', watch: true, check_interval_seconds: 5, git_branch: 'main', git_pull_interval_seconds: 60 },
   decisions: {
     entrypoint: 'data.mcp.authz.decision',

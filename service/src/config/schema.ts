@@ -9,6 +9,12 @@ const nonEmptyString = { type: 'string', minLength: 1 } as const;
 const httpUrl = { type: 'string', format: 'uri', pattern: '^https?://' } as const;
 const id = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } as const;
 const stringList = { type: 'array', items: nonEmptyString } as const;
+const redisNode = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['host', 'port'],
+  properties: { host: nonEmptyString, port: { type: 'integer', minimum: 1, maximum: 65535 } },
+} as const;
 
 function section(properties: Record<string, unknown>): Record<string, unknown> {
   return { type: 'object', additionalProperties: false, default: {}, properties };
@@ -180,7 +186,29 @@ export const configSchema = {
     }),
     redis: section({
       url: { type: 'string', pattern: '^rediss?://' },
+      sentinels: { type: 'array', minItems: 1, items: redisNode },
+      name: nonEmptyString,
+      cluster: { type: 'array', minItems: 1, items: redisNode },
+      username: nonEmptyString,
+      password: nonEmptyString,
+      sentinel_username: nonEmptyString,
+      sentinel_password: nonEmptyString,
+      // No default: the section's presence is what turns TLS on.
+      tls: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          enabled: { type: 'boolean', default: true },
+          ca_file: nonEmptyString,
+          cert_file: nonEmptyString,
+          key_file: nonEmptyString,
+          servername: nonEmptyString,
+          reject_unauthorized: { type: 'boolean', default: true },
+        },
+      },
       key_prefix: { type: 'string', default: DEFAULTS.redis.key_prefix },
+      wait_for_replicas: { ...nonNegativeInt, maximum: 16, default: DEFAULTS.redis.wait_for_replicas },
+      wait_timeout_ms: { ...positiveInt, maximum: 60_000, default: DEFAULTS.redis.wait_timeout_ms },
     }),
     policies: section({
       dir: { ...nonEmptyString, default: DEFAULTS.policies.dir },

@@ -79,11 +79,32 @@ export interface CallerConfig {
   servers?: string[];
 }
 
+export interface RedisNodeConfig {
+  host: string;
+  port: number;
+}
+
+export interface RedisConfig {
+  url?: string;
+  sentinels?: RedisNodeConfig[];
+  name?: string;
+  cluster?: RedisNodeConfig[];
+  username?: string;
+  password?: string;
+  sentinel_username?: string;
+  sentinel_password?: string;
+  tls?: { enabled: boolean; ca_file?: string; cert_file?: string; key_file?: string; servername?: string; reject_unauthorized: boolean };
+  key_prefix: string;
+  /** Replicas that must hold a queued decision log batch before it counts as queued (WAIT); schema default 0. */
+  wait_for_replicas?: number;
+  wait_timeout_ms?: number;
+}
+
 export interface AuthzConfig {
   http: HttpConfig;
   metrics: { access: 'public' | 'caller' | 'admin' };
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
-  redis: { url?: string; key_prefix: string };
+  redis: RedisConfig;
   policies: PoliciesConfig;
   decisions: DecisionsConfig;
   tokens: {

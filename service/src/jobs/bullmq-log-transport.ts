@@ -18,10 +18,15 @@ import {
 import { silentLogger, noopMetrics, type Logger, type MetricsHooks } from '../hooks/index.js';
 import { createRedisBacklog, type RedisBacklog } from './redis-backlog.js';
 import { createProducerConnection, createWorkerConnection } from './redis-connection.js';
+import { waitForReplicas } from './replica-ack.js';
+import type { RedisTarget } from '../redis/index.js';
 
 export interface BullmqLogTransportOptions {
-  redisUrl: string;
-  /** BullMQ key prefix, e.g. `mcp-authz:bull`. */
+  /** Where Redis is: one node, Sentinel or Cluster. */
+  redis?: RedisTarget;
+  /** URL of one node; the short form of `redis`. */
+  redisUrl?: string;
+  /** BullMQ key prefix, e.g. `mcp-authz:bull` (hash-tagged in a Cluster: see queuePrefix). */
   prefix: string;
   /** Sinks already wrapped with withDedupe. */
   sinks: readonly DecisionLogSink[];
@@ -37,6 +42,10 @@ export interface BullmqLogTransportOptions {
   addTimeoutMs?: number;
   /** How often spilled batches are retried while Redis is reachable. Default 5000 ms. */
   replayIntervalMs?: number;
+  /** Replicas that must acknowledge an add (WAIT) before the batch counts as queued; else it is spilled. Default 0. */
+  waitForReplicas?: number;
+  /** How long an add waits for those acknowledgements. Default 1000 ms. */
+  waitTimeoutMs?: number;
   metrics?: MetricsHooks;
   logger?: Logger;
 }
@@ -89,9 +98,13 @@ export function createBullmqLogTransport(options: BullmqLogTransportOptions): De
   const limits = { ...DEFAULT_QUEUE_LIMITS, ...options.limits };
   const base = options.retryBaseMs ?? 500;
   const maxDelay = options.retryMaxMs ?? 30_000;
-  const addTimeout = options.addTimeoutMs ?? 2000;
   const queueName = options.queueName ?? 'decision-logs';
-  const producer = createProducerConnection(options.redisUrl);
+  const target = options.redis ?? options.redisUrl;
+  if (target === undefined) throw new Error('createBullmqLogTransport needs redis or redisUrl');
+  const replicas = options.waitForReplicas ?? 0;
+  const waitTimeout = options.waitTimeoutMs ?? 1000;
+  const addTimeout = options.addTimeoutMs ?? (2000 + (replicas > 0 ? waitTimeout : 0));
+  const producer = createProducerConnection(target);
   const lanes: Lane[] = options.sinks.map((sink) => {
     const name = `${queueName}-${sink.name}`;
     return {
@@ -108,7 +121,7 @@ export function createBullmqLogTransport(options: BullmqLogTransportOptions): De
   for (const lane of lanes) void lane.spill.hasPending().then((p) => void (lane.spilling ||= p), () => undefined);
   // One file shared by all sinks, written by earlier versions: replayed to every sink.
   const legacySpill = createSpillFile(options.spillPath);
-  const workerConnections = options.sinks.map(() => createWorkerConnection(options.redisUrl));
+  const workerConnections = options.sinks.map(() => createWorkerConnection(target));
 
   // BullMQ checks the server version when a queue is built, which fails on a connection without an
   // offline queue that is not yet connected: queues are therefore built on first readiness.
@@ -168,6 +181,9 @@ export function createBullmqLogTransport(options: BullmqLogTransportOptions): De
         removeOnComplete: { age: 3600, count: 100_000 },
         removeOnFail: { age: 7 * 24 * 3600 },
       });
+      // Not yet on enough replicas: spilled too, and the replay's add of the same job id is a no-op
+      // if the job survived, so the batch is neither lost nor queued twice.
+      if (!(await waitForReplicas(producer.client, replicas, waitTimeout))) throw new Error('not acknowledged by enough replicas');
       counters.pending(lane.sink.name, 'redis', size.records + records, size.bytes + bytes);
     })();
     lane.inFlight++;

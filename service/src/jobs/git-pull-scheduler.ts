@@ -1,10 +1,13 @@
 // Schedules policy git pulls: a BullMQ job scheduler across replicas, or a timer in one process.
 import { Queue, Worker } from 'bullmq';
 import { silentLogger, type Logger } from '../hooks/index.js';
+import type { RedisTarget } from '../redis/index.js';
 import { createWorkerConnection } from './redis-connection.js';
 
 export interface GitPullSchedulerOptions {
-  /** Omit for a single process: a plain timer runs the pull. */
+  /** Where Redis is (one node, Sentinel or Cluster). Omit both for a single process: a plain timer runs the pull. */
+  redis?: RedisTarget;
+  /** URL of one node; the short form of `redis`. */
   redisUrl?: string;
   prefix?: string;
   intervalMs: number;
@@ -46,7 +49,8 @@ export async function startGitPullScheduler(options: GitPullSchedulerOptions): P
       throw e;
     }
   };
-  if (!options.redisUrl) {
+  const target = options.redis ?? options.redisUrl;
+  if (!target) {
     // One pull at a time: a slow pull skips the ticks it overlaps; stop waits for the one running.
     let running: Promise<void> | undefined;
     const tick = (): void => {
@@ -68,8 +72,8 @@ export async function startGitPullScheduler(options: GitPullSchedulerOptions): P
   }
   const name = options.queueName ?? 'policy-git';
   // Not latency critical: a connection that waits for Redis rather than failing fast.
-  const producer = createWorkerConnection(options.redisUrl);
-  const workerConnection = createWorkerConnection(options.redisUrl);
+  const producer = createWorkerConnection(target);
+  const workerConnection = createWorkerConnection(target);
   const queue = new Queue(name, { connection: producer, prefix: options.prefix ?? 'bull' });
   queue.on('error', () => undefined);
   // Not awaited: these connections queue commands while Redis is down, and start-up must not wait

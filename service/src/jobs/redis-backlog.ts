@@ -1,5 +1,5 @@
 // Accounts a sink's decision log backlog in Redis (records and bytes of queued jobs), shared by replicas.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/index.js';
 
 /**
  * Adds a job's size once (HSETNX makes a repeated add, e.g. a replayed batch, count nothing).
@@ -35,7 +35,7 @@ export interface RedisBacklog {
 }
 
 /** `key` names the backlog, e.g. `<prefix>:backlog:<queue>`; two hashes live under it. */
-export function createRedisBacklog(client: Redis, key: string): RedisBacklog {
+export function createRedisBacklog(client: RedisClient, key: string): RedisBacklog {
   const jobs = `${key}:jobs`;
   const totals = `${key}:totals`;
   return {

@@ -1,12 +1,9 @@
-// ioredis connections for BullMQ: a fail-fast producer (health tracked) and blocking worker connections.
-import { Redis } from 'ioredis';
-
-function retryDelay(times: number): number {
-  return Math.min(50 * 2 ** Math.min(times, 6), 2000);
-}
+// Connections for BullMQ through the one client factory: a fail-fast producer (health tracked) and
+// blocking worker connections.
+import { createRedisClient, type RedisClient, type RedisTarget } from '../redis/index.js';
 
 export interface ProducerConnection {
-  readonly client: Redis;
+  readonly client: RedisClient;
   healthy(): boolean;
   onHealthChange(listener: (healthy: boolean) => void): () => void;
 }
@@ -15,8 +12,8 @@ export interface ProducerConnection {
  * A connection whose commands fail at once while Redis is unreachable (no offline queue), so that
  * producers can spill instead of waiting.
  */
-export function createProducerConnection(url: string): ProducerConnection {
-  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: retryDelay });
+export function createProducerConnection(target: RedisTarget): ProducerConnection {
+  const client = createRedisClient(target, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   const listeners = new Set<(healthy: boolean) => void>();
   let healthy = false;
   const set = (h: boolean): void => {
@@ -39,8 +36,8 @@ export function createProducerConnection(url: string): ProducerConnection {
 }
 
 /** A connection for BullMQ workers: BullMQ requires maxRetriesPerRequest null for blocking reads. */
-export function createWorkerConnection(url: string): Redis {
-  const client = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: retryDelay });
+export function createWorkerConnection(target: RedisTarget): RedisClient {
+  const client = createRedisClient(target, { maxRetriesPerRequest: null });
   client.on('error', () => undefined);
   return client;
 }

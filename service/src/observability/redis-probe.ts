@@ -1,6 +1,6 @@
 // Redis status for /readyz: a dedicated connection that only PINGs. Reported, never critical —
 // the service keeps deciding without Redis.
-import { Redis } from 'ioredis';
+import { createRedisClient, describeRedis, type RedisTarget } from '../redis/index.js';
 import type { ReadinessCheck } from '../http/deps.js';
 
 export interface RedisProbe {
@@ -8,17 +8,18 @@ export interface RedisProbe {
   close(): Promise<void>;
 }
 
-export function createRedisProbe(url: string | undefined): RedisProbe {
-  if (url === undefined) {
-    return { check: { name: 'redis', critical: false, check: () => ({ status: 'disabled', detail: 'REDIS_URL not set: in-memory stores' }) }, close: async () => undefined };
+export function createRedisProbe(target: RedisTarget | undefined): RedisProbe {
+  if (target === undefined) {
+    return { check: { name: 'redis', critical: false, check: () => ({ status: 'disabled', detail: 'no redis.url, redis.sentinels or redis.cluster: in-memory stores' }) }, close: async () => undefined };
   }
-  const client = new Redis(url, {
+  const client = createRedisClient(target, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     connectTimeout: 1_000,
-    retryStrategy: (times) => Math.min(times * 500, 5_000),
+    retryDelay: (times) => Math.min(times * 500, 5_000),
   });
+  const where = describeRedis(target);
   client.on('error', () => undefined);
   client.connect().catch(() => undefined);
   return {
@@ -30,7 +31,7 @@ export function createRedisProbe(url: string | undefined): RedisProbe {
           await client.ping();
           return { status: 'ok' };
         } catch (err) {
-          return { status: 'down', detail: (err as Error).message };
+          return { status: 'down', detail: `${where}: ${(err as Error).message}` };
         }
       },
     },

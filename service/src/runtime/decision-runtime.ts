@@ -23,6 +23,7 @@ import {
 import type { Logger, MetricsHooks } from '../hooks/index.js';
 import { createBullmqLogTransport, startGitPullScheduler, type GitPullScheduler } from '../jobs/index.js';
 import { createPolicyReloader, createRegoCompiler, loadPolicySources, pullPolicyRepo, type PolicyReloader } from '../policy/index.js';
+import { queuePrefix, redisConnectionFromConfig, type RedisConnection } from '../redis/index.js';
 import { createRevocationList, tokenLifetimes, type RevocationList } from '../revocation/index.js';
 import { createMemoryStore, createRedisStore, reportStoreHealth, type RedisStore, type SharedStore } from '../store/index.js';
 import type { RevocationQuery, TokenValidationCache } from '../tokens/index.js';
@@ -41,6 +42,8 @@ export interface DecisionRuntimeOptions {
 }
 
 export interface DecisionRuntime {
+  /** Where Redis is, as configured; undefined without Redis. Every Redis user connects to this. */
+  readonly redis?: RedisConnection;
   readonly store: SharedStore;
   readonly revocations: RevocationList;
   readonly policies: PolicyReloader;
@@ -75,9 +78,10 @@ function masker(paths: readonly string[]): ArgumentMasker {
 export function createDecisionRuntime(options: DecisionRuntimeOptions): DecisionRuntime {
   const { config, logger, metrics } = options;
   const cwd = options.cwd ?? process.cwd();
-  const redisUrl = config.redis.url;
-  const bullPrefix = `${config.redis.key_prefix}bull`;
-  const redisStore: RedisStore | undefined = redisUrl !== undefined ? createRedisStore({ url: redisUrl, prefix: config.redis.key_prefix }) : undefined;
+  // Every Redis user below (store, pub/sub, queues, schedulers) connects through this one description.
+  const redis: RedisConnection | undefined = redisConnectionFromConfig(config.redis, cwd);
+  const bullPrefix = redis !== undefined ? queuePrefix(redis, config.redis.key_prefix) : `${config.redis.key_prefix}bull`;
+  const redisStore: RedisStore | undefined = redis !== undefined ? createRedisStore({ connection: redis, prefix: config.redis.key_prefix }) : undefined;
   const store: SharedStore = redisStore ?? createMemoryStore(options.now ? { now: options.now } : {});
   const lifetimes = tokenLifetimes(config.issuers);
   const revocations = createRevocationList({
@@ -90,7 +94,7 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
     compile: createRegoCompiler(),
     entrypoint: config.decisions.entrypoint,
     fallbackEntrypoint: config.decisions.fallback_entrypoint,
-    ...(redisUrl !== undefined ? { store } : {}),
+    ...(redis !== undefined ? { store } : {}),
     watch: config.policies.watch,
     pollIntervalMs: config.policies.check_interval_seconds * 1000,
     ...(options.watchMode !== undefined ? { watchMode: options.watchMode } : {}),
@@ -100,9 +104,9 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
   });
   const maxTtl = config.cache.decision_max_ttl_seconds;
   const cache = maxTtl > 0
-    ? createDecisionCache({ store, maxTtlSeconds: maxTtl, lruSize: config.cache.decision_lru_entries, lruOnly: redisUrl === undefined, metrics, logger, ...(options.now ? { now: options.now } : {}) })
+    ? createDecisionCache({ store, maxTtlSeconds: maxTtl, lruSize: config.cache.decision_lru_entries, lruOnly: redis === undefined, metrics, logger, ...(options.now ? { now: options.now } : {}) })
     : undefined;
-  const tokenCache = redisUrl !== undefined
+  const tokenCache = redis !== undefined
     ? createSharedValidationCache({ store, lruSize: config.cache.token_max_entries, metrics, logger, ...(options.now ? { now: options.now } : {}) })
     : undefined;
 
@@ -141,8 +145,11 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
     const spillPath = logs.spill_path !== undefined
       ? resolve(cwd, logs.spill_path)
       : join(tmpdir(), 'mcp-authz', `decision-logs-spill-${config.http.port}.jsonl`);
-    if (redisUrl === undefined) return createMemoryLogTransport({ sinks, limits, spillPath, metrics, logger });
-    return createBullmqLogTransport({ redisUrl, prefix: bullPrefix, sinks, spillPath, limits, metrics, logger });
+    if (redis === undefined) return createMemoryLogTransport({ sinks, limits, spillPath, metrics, logger });
+    return createBullmqLogTransport({
+      redis, prefix: bullPrefix, sinks, spillPath, limits, metrics, logger,
+      waitForReplicas: config.redis.wait_for_replicas ?? 0, waitTimeoutMs: config.redis.wait_timeout_ms ?? 1_000,
+    });
   }
 
   async function pullAndReload(): Promise<void> {
@@ -152,6 +159,7 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
   }
 
   return {
+    ...(redis !== undefined ? { redis } : {}),
     store,
     revocations,
     policies,
@@ -189,7 +197,7 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
         await configured.seed();
         transport = buildTransport();
         transportReady(transport);
-        if (redisUrl !== undefined) {
+        if (redis !== undefined) {
           depthTimer = setInterval(() => void transport?.depth().catch(() => undefined), QUEUE_DEPTH_POLL_MS);
           depthTimer.unref();
         }
@@ -203,7 +211,7 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
       await policies.start();
       if (config.policies.git_url !== undefined) {
         gitPull = await startGitPullScheduler({
-          ...(redisUrl !== undefined ? { redisUrl, prefix: bullPrefix } : {}),
+          ...(redis !== undefined ? { redis, prefix: bullPrefix } : {}),
           intervalMs: config.policies.git_pull_interval_seconds * 1000,
           pull: pullAndReload,
           logger,

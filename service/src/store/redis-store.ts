@@ -1,10 +1,12 @@
 // SharedStore on Redis (ioredis): fail-fast commands, prefixed keys and channels, health tracking.
-import { Redis } from 'ioredis';
+import { createRedisClient, type RedisTarget } from '../redis/index.js';
 import type { HealthListener, ScoredMember, SharedStore } from './types.js';
 
 export interface RedisStoreOptions {
-  /** redis:// or rediss:// URL. */
-  url: string;
+  /** Where Redis is: one node, Sentinel or Cluster (see the redis package). */
+  connection?: RedisTarget;
+  /** redis:// or rediss:// URL of one node; the short form of `connection`. */
+  url?: string;
   /** Prepended to every key and channel name, e.g. `mcp-authz:`. */
   prefix: string;
   /** Per-command timeout; a slow Redis must not hold up decisions. Default 500 ms. */
@@ -23,10 +25,6 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-function retryDelay(times: number): number {
-  return Math.min(50 * 2 ** Math.min(times, 6), 2000);
-}
-
 /**
  * Creates the Redis adapter. Commands are never queued while disconnected (enableOfflineQueue
  * false) so callers see an immediate rejection instead of a request stuck behind a dead socket;
@@ -34,15 +32,17 @@ function retryDelay(times: number): number {
  */
 export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const prefix = options.prefix;
-  const client = new Redis(options.url, {
+  const target = options.connection ?? options.url;
+  if (target === undefined) throw new Error('createRedisStore needs connection or url');
+  const client = createRedisClient(target, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: options.commandTimeoutMs ?? 500,
-    retryStrategy: retryDelay,
     lazyConnect: false,
   });
-  // The subscriber queues SUBSCRIBE until connected and re-subscribes after reconnects.
-  const subscriber = new Redis(options.url, { retryStrategy: retryDelay, maxRetriesPerRequest: null });
+  // The subscriber queues SUBSCRIBE until connected and re-subscribes after reconnects (in a
+  // Cluster too: ioredis moves the subscription to another node when its node goes away).
+  const subscriber = createRedisClient(target, { maxRetriesPerRequest: null });
   const listeners = new Set<HealthListener>();
   const handlers = new Map<string, Set<(message: string) => void>>();
   let healthy = false;
