@@ -29,8 +29,5 @@ export const UNSUPPORTED_BUILTINS: ReadonlyMap<string, string> = new Map([
   ['graphql.is_valid', GRAPHQL],
   ['graphql.parse_and_verify', GRAPHQL],
   ['graphql.schema_is_valid', GRAPHQL],
-  ['providers.aws.sign_req', 'AWS SigV4 request signing is not implemented yet'],
   ['rego.parse_module', "OPA's AST JSON shape is not reproduced yet"],
-  ['uri.is_valid', 'not implemented yet'],
-  ['uri.parse', 'not implemented yet'],
 ]);
