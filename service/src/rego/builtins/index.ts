@@ -27,6 +27,7 @@ import { jsonSchemaBuiltins } from './json-schema.js';
 import { x509Builtins } from './x509.js';
 import { uriBuiltins } from './uri.js';
 import { providersBuiltins } from './providers.js';
+import { graphqlBuiltins } from './graphql.js';
 import { UNSUPPORTED_BUILTINS } from './unsupported.js';
 
 const CATEGORIES: readonly (readonly BuiltinDecl[])[] = [
@@ -57,6 +58,7 @@ const CATEGORIES: readonly (readonly BuiltinDecl[])[] = [
   x509Builtins,
   uriBuiltins,
   providersBuiltins,
+  graphqlBuiltins,
 ];
 
 function buildRegistry(): ReadonlyMap<string, BuiltinDecl> {
