@@ -424,6 +424,8 @@ const LOCATIONS = new Set([
   'UNION', 'ENUM', 'ENUM_VALUE', 'INPUT_OBJECT', 'INPUT_FIELD_DEFINITION',
 ]);
 
+const MAX_DEPTH = 512;
+
 /** Stops parsing at the first error, as gqlparser's parser does. */
 class Stop extends Error {}
 
@@ -479,6 +481,18 @@ class Parser {
 
   unexpected(t: Token = this.peek()): never {
     return this.error(t, `Unexpected ${tokenText(t)}`);
+  }
+
+  /** Nesting of lists, objects and selection sets; bounded so deep input cannot exhaust the stack. */
+  private depth = 0;
+
+  nest<T>(body: () => T): T {
+    if (++this.depth > MAX_DEPTH) this.error(this.peek(), `Nesting deeper than ${MAX_DEPTH} levels is not supported`);
+    try {
+      return body();
+    } finally {
+      this.depth--;
+    }
   }
 
   many<T>(start: TokKind, end: TokKind, item: () => T): T[] | null {
@@ -551,6 +565,10 @@ class Parser {
   }
 
   selection(): Selection {
+    return this.nest(() => this.selectionInner());
+  }
+
+  selectionInner(): Selection {
     if (this.peek().kind === '...') return this.fragment();
     const _pos = this.pos();
     const Alias = this.name();
@@ -604,6 +622,10 @@ class Parser {
   }
 
   value(isConst: boolean): GqlValue {
+    return this.nest(() => this.valueInner(isConst));
+  }
+
+  valueInner(isConst: boolean): GqlValue {
     const t = this.peek();
     const _pos = t.pos;
     switch (t.kind) {
@@ -657,6 +679,10 @@ class Parser {
   }
 
   typeRef(): GqlType {
+    return this.nest(() => this.typeRefInner());
+  }
+
+  typeRefInner(): GqlType {
     let typ: GqlType;
     if (this.skip('[')) {
       const _pos = this.pos();

@@ -1,11 +1,13 @@
 // Builtins graphql.parse, parse_and_verify, parse_query, parse_schema, is_valid and
 // schema_is_valid: OPA's results (pruned gqlparser ASTs) and error texts over our own parser.
-import { isObject, type Value } from '../value.js';
+import { isObject, makeObject, type Value } from '../value.js';
 import { astToValue, GqlDecodeError, valueToQueryDocument, valueToSchemaDocument } from './gql-json.js';
 import { GqlError, parseQueryDocument, parseSchemaDocument, type QueryDocument, type SchemaDocument } from './gql-parse.js';
 import { buildSchema, type Schema } from './gql-schema.js';
 import { validateQuery } from './gql-validate.js';
 import { builtinError, operandError, type BuiltinContext, type BuiltinDecl, type TypeSpec } from './types.js';
+
+const EMPTY = (): Value => makeObject([]);
 
 const STRING_OR_OBJECT: TypeSpec = { oneOf: ['string', { object: ['any', 'any'] }] };
 
@@ -74,7 +76,7 @@ function schemaOperand(v: Value, ctx: BuiltinContext): Required<Pick<SchemaEntry
     if (typeof v === 'string') ctx.charge(16 * v.length);
     const doc = typeof v === 'string' ? parseSchema(v) : isObject(v) ? decode(() => valueToSchemaDocument(v)) : undefined;
     if (!doc) throw new Failure('schema must be a string or an object');
-    entry = { doc, ast: astToValue(doc) ?? {} };
+    entry = { doc, ast: astToValue(doc) ?? EMPTY() };
     if (key !== undefined) ctx.cache.set(key, entry);
   }
   const e = entry;
@@ -134,7 +136,7 @@ function parseAndValidate(args: Value[], ctx: BuiltinContext): [Value, Value] {
   const query = queryOperand(args[0]);
   const schema = schemaOperand(args[1], ctx);
   const s = schema.schema();
-  const queryAst = astToValue(query) ?? {};
+  const queryAst = astToValue(query) ?? EMPTY();
   validate(s, query);
   return [queryAst, schema.ast];
 }
@@ -150,7 +152,7 @@ export const graphqlBuiltins: readonly BuiltinDecl[] = [
     name: 'graphql.parse_and_verify',
     args: [STRING_OR_OBJECT, STRING_OR_OBJECT],
     result: { array: 'any' },
-    impl: (args, ctx) => answering<Value>([false, {}, {}], () => [true, ...parseAndValidate(args, ctx)]),
+    impl: (args, ctx) => answering<Value>([false, EMPTY(), EMPTY()], () => [true, ...parseAndValidate(args, ctx)]),
   },
   {
     name: 'graphql.parse_query',
@@ -159,7 +161,7 @@ export const graphqlBuiltins: readonly BuiltinDecl[] = [
     impl: (args, ctx) => {
       if (typeof args[0] !== 'string') throw operandError('graphql.parse_query', 1, 'string', args[0]);
       chargeText(ctx, args[0]);
-      return failing('graphql.parse_query', () => astToValue(parseQuery(args[0] as string)) ?? {});
+      return failing('graphql.parse_query', () => astToValue(parseQuery(args[0] as string)) ?? EMPTY());
     },
   },
   {
