@@ -25,6 +25,9 @@ import { bitsBuiltins } from './bits.js';
 import { randomBuiltins } from './random.js';
 import { jsonSchemaBuiltins } from './json-schema.js';
 import { x509Builtins } from './x509.js';
+import { uriBuiltins } from './uri.js';
+import { providersBuiltins } from './providers.js';
+import { graphqlBuiltins } from './graphql.js';
 import { UNSUPPORTED_BUILTINS } from './unsupported.js';
 
 const CATEGORIES: readonly (readonly BuiltinDecl[])[] = [
@@ -53,6 +56,9 @@ const CATEGORIES: readonly (readonly BuiltinDecl[])[] = [
   randomBuiltins,
   jsonSchemaBuiltins,
   x509Builtins,
+  uriBuiltins,
+  providersBuiltins,
+  graphqlBuiltins,
 ];
 
 function buildRegistry(): ReadonlyMap<string, BuiltinDecl> {
