@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { createBundleLoader, createBundlePoller, createPolicyCompiler, type BundlePoller } from '../bundles/index.js';
+import { createBundleLoader, createBundlePoller, createPolicyCompiler, type BundlePoller, type BundlePollResult } from '../bundles/index.js';
 import { ConfigError } from '../config/errors.js';
 import type { AuthzConfig } from '../config/types.js';
 import {
@@ -57,6 +57,8 @@ export interface DecisionRuntime {
   decisionService(validateToken: TokenValidator): DecisionService;
   /** Connects, loads policies and starts background work; resolves even when Redis is down. */
   start(): Promise<void>;
+  /** Polls the bundle server now (policies.bundle.url); undefined without one or before start(). */
+  pollBundle(): Promise<BundlePollResult | undefined>;
   /** Waits (bounded) until every decision log record so far has reached every sink. */
   drainDecisionLogs(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -239,6 +241,9 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
           logger,
         });
       }
+    },
+    async pollBundle() {
+      return bundlePoller?.poll();
     },
     async drainDecisionLogs(timeoutMs) {
       if (!decisionLogs || !transport) return true;
