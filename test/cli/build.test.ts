@@ -50,10 +50,14 @@ test('build --signing-key writes a signed bundle of the reference policies that 
     const b = plain.policies.current();
     assert.ok(a, JSON.stringify(bundled.policies.status()));
     assert.ok(b);
-    for (const [scopes, method, tool] of [[['tools:read'], 'tools/list', undefined], [[], 'tools/call', 'delete'], [['tools:call'], 'tools/call', 'search']] as const) {
-      const input = buildPolicyInput({ issuer: 'https://idp.test', sub: 'u', scopes: [...scopes], claims: {} }, { id: 'files', resource: 'https://mcp.test' }, { method, ...(tool ? { tool } : {}) }, undefined, 0);
+    const cases = [[['mcp:read'], 'tools/list', undefined], [['mcp:read'], 'tools/call', 'read_file'], [['mcp:read'], 'tools/call', 'write_file'], [['mcp:write'], 'tools/call', 'write_file']] as const;
+    for (const [scopes, method, tool] of cases) {
+      const action = { method, ...(tool ? { tool, arguments: { path: '/workspace/a.txt' } } : {}) };
+      const input = buildPolicyInput({ issuer: 'https://idp.test', sub: 'u', scopes: [...scopes], claims: {} }, { id: 'files', resource: 'https://mcp.test' }, action, undefined, Date.UTC(2025, 0, 7, 12));
       assert.deepEqual(a.evaluate(input), b.evaluate(input), `${method} ${tool ?? ''}`);
     }
+    // Both an allow and a deny were compared.
+    assert.equal(a.evaluate(buildPolicyInput({ issuer: 'https://idp.test', scopes: ['mcp:read'], claims: {} }, { id: 'files', resource: 'https://mcp.test' }, { method: 'tools/call', tool: 'read_file', arguments: { path: '/workspace/a.txt' } }, undefined, 0)).allow, true);
   } finally {
     await bundled.close();
     await plain.close();
