@@ -42,6 +42,10 @@ export const COMMANDS: Record<string, { load: () => Promise<LoadedCommand>; summ
     load: async () => { const m = await import('./cli/test.js'); return { run: m.testCommand, usage: m.TEST_USAGE }; },
     summary: "test <dir>...: run the policies' test_* rules",
   },
+  build: {
+    load: async () => { const m = await import('./cli/build.js'); return { run: m.buildCommand, usage: m.BUILD_USAGE }; },
+    summary: 'build [-o bundle.tar.gz] [--signing-key <pem>] <dir>: an OPA bundle, as opa build makes one',
+  },
   check: {
     load: async () => { const m = await import('./cli/check.js'); return { run: m.checkCommand, usage: m.CHECK_USAGE }; },
     summary: 'check <dir>...: report parse and compile errors with locations',

@@ -1,4 +1,5 @@
 // Cross-reference checks that a schema cannot express, run in a fixed order after the schema.
+import { createPublicKey } from 'node:crypto';
 import type { SchemaIssue } from '../schema/create-ajv.js';
 import { checkRedis } from './redis-check.js';
 import type { AuthzConfig } from './types.js';
@@ -57,6 +58,37 @@ function schemes(config: AuthzConfig, issues: SchemaIssue[]): void {
   });
 }
 
+/** The key type each bundle signing algorithm needs. */
+function keyTypeFits(algorithm: string, type: string | undefined): boolean {
+  if (algorithm.startsWith('RS')) return type === 'rsa';
+  if (algorithm.startsWith('PS')) return type === 'rsa' || type === 'rsa-pss';
+  if (algorithm.startsWith('ES')) return type === 'ec';
+  return type === 'ed25519' || type === 'ed448';
+}
+
+// One policy source: a bundle replaces the directory (and its git pull); its keys must be usable.
+function bundleSource(config: AuthzConfig, issues: SchemaIssue[]): void {
+  const bundle = config.policies.bundle;
+  if (bundle === undefined) return;
+  if (bundle.file === undefined && bundle.url === undefined) issues.push({ path: 'policies.bundle', message: 'needs file or url' });
+  if (bundle.file !== undefined && bundle.url !== undefined) issues.push({ path: 'policies.bundle.url', message: 'cannot be combined with policies.bundle.file' });
+  if (config.policies.git_url !== undefined) issues.push({ path: 'policies.git_url', message: 'cannot be combined with policies.bundle (one policy source at a time)' });
+  const { keys, required } = bundle.signing;
+  if (required && keys.length === 0) issues.push({ path: 'policies.bundle.signing.keys', message: 'must hold at least one key when signing.required is true' });
+  duplicates(keys, (k) => k.id, (i) => `policies.bundle.signing.keys[${i}].id`, issues);
+  keys.forEach((k, i) => {
+    let type: string | undefined;
+    try {
+      const key = createPublicKey(k.key);
+      type = key.asymmetricKeyType;
+    } catch {
+      issues.push({ path: `policies.bundle.signing.keys[${i}].key`, message: 'is not a PEM public key or certificate' });
+      return;
+    }
+    if (!keyTypeFits(k.algorithm, type)) issues.push({ path: `policies.bundle.signing.keys[${i}].key`, message: `is a ${type ?? 'unknown'} key, which ${k.algorithm} cannot use` });
+  });
+}
+
 /** Returns every cross-reference problem of a schema-valid configuration. */
 export function checkConfig(config: AuthzConfig): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
@@ -64,6 +96,7 @@ export function checkConfig(config: AuthzConfig): SchemaIssue[] {
   const serverIds = new Set(config.servers.map((s) => s.id));
 
   schemes(config, issues);
+  bundleSource(config, issues);
   duplicates(config.issuers, (i) => i.issuer, (i) => `issuers[${i}].issuer`, issues);
   config.issuers.forEach((iss, i) => {
     if (iss.jwks_uri !== undefined && (iss.jwks !== undefined || iss.pem_keys !== undefined)) {

@@ -23,7 +23,7 @@ export const DEFAULTS = {
   metrics: { access: 'public' },
   logging: { level: 'info' },
   redis: { key_prefix: 'mcp-authz:', wait_for_replicas: 0, wait_timeout_ms: 1_000 },
-  policies: { dir: './policies', watch: true, check_interval_seconds: 5, git_branch: 'main', git_pull_interval_seconds: 60 },
+  policies: { dir: './policies', watch: true, check_interval_seconds: 5, git_branch: 'main', git_pull_interval_seconds: 60, bundle_poll_seconds: 60, bundle_timeout_ms: 10_000 },
   decisions: {
     entrypoint: 'data.mcp.authz.decision',
     fallback_entrypoint: 'data.mcp.authz.allow',

@@ -111,6 +111,39 @@ const callerSchema = {
   },
 } as const;
 
+/** Algorithms of bundle signing keys (asymmetric only), as bundles/signature.ts verifies them. */
+export const BUNDLE_KEY_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+
+/** An OPA bundle as the policy source, from a file or a bundle server. */
+const bundleSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    file: nonEmptyString,
+    url: httpUrl,
+    poll_seconds: { ...positiveInt, default: DEFAULTS.policies.bundle_poll_seconds },
+    timeout_ms: { ...positiveInt, default: DEFAULTS.policies.bundle_timeout_ms },
+    signing: section({
+      required: { type: 'boolean', default: false },
+      keys: {
+        type: 'array',
+        default: [],
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id', 'algorithm', 'key'],
+          properties: {
+            id: nonEmptyString,
+            algorithm: { enum: [...BUNDLE_KEY_ALGORITHMS] },
+            key: { type: 'string', pattern: '-----BEGIN ' },
+            scope: nonEmptyString,
+          },
+        },
+      },
+    }),
+  },
+} as const;
+
 const sinkName = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' } as const;
 
 /** One decision log destination; `type` picks the shape. */
@@ -217,6 +250,7 @@ export const configSchema = {
       git_url: nonEmptyString,
       git_branch: { ...nonEmptyString, pattern: '^[^-]', default: DEFAULTS.policies.git_branch },
       git_pull_interval_seconds: { ...positiveInt, default: DEFAULTS.policies.git_pull_interval_seconds },
+      bundle: bundleSchema,
     }),
     decisions: section({
       entrypoint: { type: 'string', pattern: '^data(\\.[A-Za-z_][A-Za-z0-9_]*)+$', default: DEFAULTS.decisions.entrypoint },

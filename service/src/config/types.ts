@@ -143,6 +143,19 @@ export interface PoliciesConfig {
   git_url?: string;
   git_branch: string;
   git_pull_interval_seconds: number;
+  /** An OPA bundle (file or bundle server) as the policy source instead of `dir`. */
+  bundle?: PolicyBundleConfig;
+}
+
+export interface PolicyBundleConfig {
+  file?: string;
+  url?: string;
+  poll_seconds: number;
+  timeout_ms: number;
+  signing: {
+    required: boolean;
+    keys: Array<{ id: string; algorithm: 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA'; key: string; scope?: string }>;
+  };
 }
 
 export interface DecisionsConfig {

@@ -26,6 +26,8 @@ export { buildPolicyInput } from './policy-input.js';
 export { canonicalJson, hashToken } from '@mcp-authz/contract';
 export { interpretResult, failClosed } from './interpret-result.js';
 export { createRegoPolicyEngine, DEFAULT_ENTRYPOINT, DEFAULT_FALLBACK_ENTRYPOINT } from './rego-engine.js';
+export { createWasmPolicyEngine, wasmEntrypointName } from './wasm-engine.js';
+export type { WasmEngineOptions, WasmEvaluable } from './wasm-engine.js';
 export { createDecisionCache, decisionTtlSeconds } from './decision-cache.js';
 export { createDecisionService } from './service.js';
 export { createSharedValidationCache, fromTokensValidator, revocationQueryHook } from './tokens-bridge.js';

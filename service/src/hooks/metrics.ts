@@ -32,6 +32,8 @@ export const METRIC_DEFINITIONS = [
   { name: 'mcp_authz_revocations', type: 'gauge', help: 'Revocations in the in-process mirror', labelNames: [] },
   { name: 'mcp_authz_policy_reloads_total', type: 'counter', help: 'Policy reload attempts by result', labelNames: ['result'] },
   { name: 'mcp_authz_policy_revision_matches_cluster', type: 'gauge', help: '1 when this replica serves the winning revision among live replicas', labelNames: [] },
+  { name: 'mcp_authz_policy_bundle_rejected_total', type: 'counter', help: 'Policy bundles refused (malformed, unsigned when required, bad signature), by code', labelNames: ['code'] },
+  { name: 'mcp_authz_policy_bundle_fetches_total', type: 'counter', help: 'Polls of the policy bundle server by result (updated, not_modified, error)', labelNames: ['result'] },
   { name: 'mcp_authz_policy_source_drift', type: 'gauge', help: '1 when the served policy revision is not the policy directory\'s', labelNames: [] },
   {
     name: 'mcp_authz_decision_logs_total',

@@ -2,12 +2,13 @@
 export { loadPolicySources } from './loader.js';
 export type { LoadedPolicy } from './loader.js';
 export { PolicyLoadError } from './errors.js';
+export { DataMerger } from './merge-data.js';
 export type { PolicyLoadErrorCode } from './errors.js';
 export { parseDocument, documentFormat, DocumentParseError } from './parse-document.js';
 export type { DocumentFormat } from './parse-document.js';
 export { createPolicyReloader } from './reload.js';
 export type {
-  CompiledPolicy, PolicyCompiler, PolicyDrift, PolicyReloader, PolicyReloaderOptions, PolicyReloadStatus,
+  CompiledPolicy, CompiledRegoPolicy, CompiledWasmPolicy, PolicyCompiler, PolicyDrift, PolicyReloader, PolicyReloaderOptions, PolicyReloadStatus,
   PolicySourceLoader, PolicySourceStatus, ReloadAttempt, ReloadResult,
 } from './reload.js';
 export type { PolicyReloadError } from './reload-errors.js';

@@ -22,6 +22,10 @@ export interface LoadedPolicy {
   revision: string;
   /** HEAD commit when the paths sit in one git work tree. */
   gitCommit?: string;
+  /** A compiled module (an OPA bundle's policy.wasm): it decides, through opa-wasm, instead of `modules`. */
+  wasm?: Uint8Array;
+  /** The manifest of the OPA bundle this was loaded from. */
+  bundle?: { revision: string; roots: string[]; signed: boolean };
 }
 
 const DATA_FILE_NAMES = new Set(['data.json', 'data.yaml', 'data.yml']);

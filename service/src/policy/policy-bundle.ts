@@ -3,10 +3,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { LoadedPolicy } from './loader.js';
 
-export interface PolicyBundleFile {
-  path: string;
-  text: string;
-}
+/** A file as text, or (a binary file such as a bundle archive) as base64. */
+export type PolicyBundleFile = { path: string; text: string } | { path: string; base64: string };
 
 export interface PolicyBundle {
   revision: string;
@@ -17,7 +15,12 @@ export interface PolicyBundle {
 /** Reads back the files a load used, with paths relative to the policy directory. */
 export async function bundleFromLoad(dir: string, loaded: LoadedPolicy): Promise<PolicyBundle> {
   const files = await Promise.all(
-    loaded.files.map(async (f) => ({ path: relative(dir, f).split(sep).join('/'), text: await readFile(f, 'utf8') })),
+    loaded.files.map(async (f): Promise<PolicyBundleFile> => {
+      const path = relative(dir, f).split(sep).join('/');
+      const bytes = await readFile(f);
+      const text = bytes.toString('utf8');
+      return Buffer.from(text, 'utf8').equals(bytes) ? { path, text } : { path, base64: bytes.toString('base64') };
+    }),
   );
   const bundle: PolicyBundle = { revision: loaded.revision, files };
   if (loaded.gitCommit !== undefined) bundle.gitCommit = loaded.gitCommit;
@@ -30,7 +33,8 @@ export function parseBundle(text: string): PolicyBundle {
   if (typeof b.revision !== 'string' || !Array.isArray(b.files)) throw new Error('malformed policy bundle');
   for (const f of b.files) {
     const parts = typeof f?.path === 'string' ? f.path.split('/') : [];
-    if (typeof f?.text !== 'string' || parts.length === 0 || isAbsolute(f.path) || parts.some((p) => p === '..' || p === '' || p.startsWith('.'))) {
+    const content = (f as { text?: unknown } | undefined)?.text ?? (f as { base64?: unknown } | undefined)?.base64;
+    if (typeof content !== 'string' || parts.length === 0 || isAbsolute(f.path) || parts.some((p) => p === '..' || p === '' || p.startsWith('.'))) {
       throw new Error('policy bundle holds an unsafe path');
     }
   }
@@ -44,7 +48,7 @@ export async function stageBundle(root: string, bundle: PolicyBundle): Promise<s
   for (const f of bundle.files) {
     const target = join(dir, ...f.path.split('/'));
     await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, f.text);
+    await writeFile(target, 'text' in f ? f.text : Buffer.from(f.base64, 'base64'));
   }
   await mkdir(dir, { recursive: true });
   return dir;

@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRegoPolicyEngine, type EvaluablePolicy, type PolicyEngine, type PolicyEngineSource } from '../decisions/index.js';
+import {
+  createRegoPolicyEngine, createWasmPolicyEngine, type EvaluablePolicy, type PolicyEngine, type PolicyEngineSource, type WasmEvaluable,
+} from '../decisions/index.js';
 import { silentLogger, noopMetrics, type Logger, type MetricsHooks } from '../hooks/index.js';
 import type { SharedStore } from '../store/index.js';
 import { createAnnouncementBoard, outranks, parseAnnouncement, type Announcement, type AnnouncementBoard } from './announcements.js';
@@ -14,10 +16,22 @@ import { bundleFromLoad, parseBundle, stageBundle } from './policy-bundle.js';
 import { describeReloadError, portable, withPortableFiles, type PolicyReloadError } from './reload-errors.js';
 import { watchPolicyDir, type PolicyWatcher } from './watch.js';
 
-/** The compiled form reload needs: evaluation plus the policies' own unit tests. */
-export interface CompiledPolicy extends EvaluablePolicy {
+interface PolicyTests {
   runTests(): ReadonlyArray<{ name: string; passed: boolean; error?: { code: string; message: string } }>;
 }
+
+/** Rego compiled by the service's engine. */
+export interface CompiledRegoPolicy extends EvaluablePolicy, PolicyTests {
+  wasm?: undefined;
+}
+
+/** A wasm module (a bundle's policy.wasm) instantiated with its data. */
+export interface CompiledWasmPolicy extends PolicyTests {
+  wasm: WasmEvaluable;
+}
+
+/** The compiled form reload needs: evaluation plus the policies' own unit tests. */
+export type CompiledPolicy = CompiledRegoPolicy | CompiledWasmPolicy;
 
 /** Compiles loaded sources; throws (RegoCompileError with `errors`, or any coded error) on failure. */
 export type PolicyCompiler = (loaded: LoadedPolicy) => CompiledPolicy;
@@ -201,18 +215,19 @@ export function createPolicyReloader(options: PolicyReloaderOptions): PolicyRelo
     }
     if (failures.length > 0) return record({ result: 'test_failure', source: origin, revision, at, errors: failures });
     const commit = gitCommit ?? loaded.gitCommit;
+    const common = {
+      revision,
+      ...(commit !== undefined ? { gitCommit: commit } : {}),
+      ...(options.entrypoint !== undefined ? { entrypoint: options.entrypoint } : {}),
+      ...(options.fallbackEntrypoint !== undefined ? { fallbackEntrypoint: options.fallbackEntrypoint } : {}),
+    };
     served = {
-      engine: createRegoPolicyEngine({
-        policy: compiled,
-        revision,
-        ...(commit !== undefined ? { gitCommit: commit } : {}),
-        ...(options.entrypoint !== undefined ? { entrypoint: options.entrypoint } : {}),
-        ...(options.fallbackEntrypoint !== undefined ? { fallbackEntrypoint: options.fallbackEntrypoint } : {}),
-      }),
+      engine: compiled.wasm !== undefined ? createWasmPolicyEngine({ policy: compiled.wasm, ...common }) : createRegoPolicyEngine({ policy: compiled, ...common }),
       modules: loaded.modules.map((m) => portable(dir, m.path)),
       loadedAt: at,
       rank,
     };
+    if (loaded.bundle) logger.info({ revision, bundle_revision: loaded.bundle.revision, signed: loaded.bundle.signed, wasm: loaded.wasm !== undefined }, 'policy bundle installed');
     return record({ result: 'accepted', source: origin, revision, at, errors: [] });
   }
 

@@ -1,7 +1,10 @@
 // The decision path's moving parts built from the configuration: shared store (Redis, else memory),
 // revocation mirror, policy reloader (+ git pull), decision log pipeline and the decision service.
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { createBundleLoader, createBundlePoller, createPolicyCompiler, type BundlePoller, type BundlePollResult } from '../bundles/index.js';
 import { ConfigError } from '../config/errors.js';
 import type { AuthzConfig } from '../config/types.js';
 import {
@@ -22,7 +25,7 @@ import {
 } from '../decision-logs/index.js';
 import type { Logger, MetricsHooks } from '../hooks/index.js';
 import { createBullmqLogTransport, startGitPullScheduler, type GitPullScheduler } from '../jobs/index.js';
-import { createPolicyReloader, createRegoCompiler, loadPolicySources, pullPolicyRepo, type PolicyReloader } from '../policy/index.js';
+import { createPolicyReloader, loadPolicySources, pullPolicyRepo, type PolicyReloader, type PolicySourceLoader } from '../policy/index.js';
 import { queuePrefix, redisConnectionFromConfig, type RedisConnection } from '../redis/index.js';
 import { createRevocationList, tokenLifetimes, type RevocationList } from '../revocation/index.js';
 import { createMemoryStore, createRedisStore, reportStoreHealth, type RedisStore, type SharedStore } from '../store/index.js';
@@ -57,6 +60,8 @@ export interface DecisionRuntime {
   decisionService(validateToken: TokenValidator): DecisionService;
   /** Connects, loads policies and starts background work; resolves even when Redis is down. */
   start(): Promise<void>;
+  /** Polls the bundle server now (policies.bundle.url); undefined without one or before start(). */
+  pollBundle(): Promise<BundlePollResult | undefined>;
   /** Waits (bounded) until every decision log record so far has reached every sink. */
   drainDecisionLogs(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -87,15 +92,24 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
   const revocations = createRevocationList({
     store, metrics, logger, defaultTtlSeconds: lifetimes.longest, lifetimeOf: lifetimes.of, ...(options.now ? { now: options.now } : {}),
   });
-  const policyDir = resolve(cwd, config.policies.dir);
+  // The policy source: the directory, or an OPA bundle (a file, or a bundle server's archive
+  // downloaded into a private directory that the reloader reads like a file source).
+  const bundle = config.policies.bundle;
+  const bundleFile = bundle?.file !== undefined ? resolve(cwd, bundle.file) : undefined;
+  const downloadDir = bundle?.url !== undefined ? join(tmpdir(), `mcp-authz-bundle-${randomUUID()}`) : undefined;
+  const policyDir = bundleFile !== undefined ? dirname(bundleFile) : downloadDir ?? resolve(cwd, config.policies.dir);
+  const load: PolicySourceLoader = bundle
+    ? createBundleLoader({ name: bundleFile !== undefined ? basename(bundleFile) : 'bundle.tar.gz', verification: bundle.signing, metrics })
+    : loadPolicySources;
   const policies = createPolicyReloader({
     dir: policyDir,
-    load: loadPolicySources,
-    compile: createRegoCompiler(),
+    load,
+    compile: createPolicyCompiler({ wasmMaxMemoryBytes: config.decisions.max_evaluation_bytes }),
     entrypoint: config.decisions.entrypoint,
     fallbackEntrypoint: config.decisions.fallback_entrypoint,
     ...(redis !== undefined ? { store } : {}),
-    watch: config.policies.watch,
+    // A downloaded bundle changes only when the poller writes it, and the poller reloads then.
+    watch: config.policies.watch && downloadDir === undefined,
     pollIntervalMs: config.policies.check_interval_seconds * 1000,
     ...(options.watchMode !== undefined ? { watchMode: options.watchMode } : {}),
     ...(options.watchDebounceMs !== undefined ? { debounceMs: options.watchDebounceMs } : {}),
@@ -135,6 +149,8 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
 
   let started = false;
   let gitPull: GitPullScheduler | undefined;
+  let bundlePoller: BundlePoller | undefined;
+  let policiesStarted = false;
   let depthTimer: NodeJS.Timeout | undefined;
   let offHealth: (() => void) | undefined;
 
@@ -208,7 +224,23 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
         await pullPolicyRepo({ url: config.policies.git_url, branch: config.policies.git_branch, dir: policyDir }).catch((e: unknown) =>
           logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'initial policy git pull failed; loading the policy directory as it is'));
       }
+      if (bundle?.url !== undefined && downloadDir !== undefined) {
+        bundlePoller = createBundlePoller({
+          url: bundle.url,
+          target: join(downloadDir, 'bundle.tar.gz'),
+          intervalMs: bundle.poll_seconds * 1000,
+          timeoutMs: bundle.timeout_ms,
+          onUpdate: () => (policiesStarted ? policies.reload() : Promise.resolve()),
+          metrics,
+          logger,
+        });
+      }
+      // The first download precedes the first load (as the first git pull does), so a replica
+      // serves the server's bundle at once; later downloads reload through onUpdate.
+      await bundlePoller?.poll();
       await policies.start();
+      policiesStarted = true;
+      await bundlePoller?.start();
       if (config.policies.git_url !== undefined) {
         gitPull = await startGitPullScheduler({
           ...(redis !== undefined ? { redis, prefix: bullPrefix } : {}),
@@ -218,6 +250,9 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
         });
       }
     },
+    async pollBundle() {
+      return bundlePoller?.poll();
+    },
     async drainDecisionLogs(timeoutMs) {
       if (!decisionLogs || !transport) return true;
       await decisionLogs.flush();
@@ -226,7 +261,9 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
     async close() {
       if (depthTimer) clearInterval(depthTimer);
       await gitPull?.stop();
+      bundlePoller?.stop();
       await policies.stop();
+      if (downloadDir !== undefined) await rm(downloadDir, { recursive: true, force: true });
       if (started && decisionLogs && transport) {
         await decisionLogs.close();
         await transport.drain(SHUTDOWN_DRAIN_MS);
