@@ -1,6 +1,7 @@
 // Public door of the decisions package: input building, engine adapter, caches, the decision service.
 export type {
   BatchDecisionRequest,
+  DataAnswer,
   DecisionAction,
   DecisionLogRecord,
   DecisionLogWriter,
@@ -28,5 +29,7 @@ export { interpretResult, failClosed } from './interpret-result.js';
 export { createRegoPolicyEngine, DEFAULT_ENTRYPOINT, DEFAULT_FALLBACK_ENTRYPOINT } from './rego-engine.js';
 export { createDecisionCache, decisionTtlSeconds } from './decision-cache.js';
 export { createDecisionService } from './service.js';
+export { createDataQueries, DataQueryError } from './data-queries.js';
+export type { DataQueries, DataQueryOptions, DataQueryResult } from './data-queries.js';
 export { createSharedValidationCache, fromTokensValidator, revocationQueryHook } from './tokens-bridge.js';
 export type { ServerTokenValidator, SharedValidationCacheOptions } from './tokens-bridge.js';

@@ -6,7 +6,7 @@ import { checkCalls } from './compiler/checks.js';
 import { resolveQuery } from './compiler/resolve.js';
 import { checkBody } from './compiler/safety.js';
 import { ErrorList, RegoCompileError, RegoError, type RegoErrorInfo, type RegoLocation } from './errors.js';
-import type { CodegenContext } from './eval/context.js';
+import { findNode, type CodegenContext } from './eval/context.js';
 import { compileBody, DONE } from './eval/exprs.js';
 import { EMPTY_FRAME, EvalState, newFrame } from './eval/state.js';
 import { compileTerm } from './eval/terms.js';
@@ -61,6 +61,8 @@ export interface Policy {
   evalQuery(query: string, opts?: EvalOptions): QueryResult[];
   evalRef(ref: string, opts?: EvalOptions): Value | undefined;
   runTests(opts?: { filter?: RegExp } & EvalOptions): TestResult[];
+  /** Whether rules define the document at `path` under `data` (tells "undefined" from "missing"). */
+  hasRules(path: readonly (string | number)[]): boolean;
 }
 
 interface CompiledQuery {
@@ -210,6 +212,8 @@ class CompiledPolicy implements Policy {
       const c = compileTerm(ctx, term, new Set());
       if (!c.get) throw new RegoError('rego_compile_error', `reference must be ground: ${ref}`);
       compiled = { get: c.get, nslots: ctx.nslots };
+      // Bounded: refs can come from requests (the Data API), each path a new entry.
+      if (this.refs.size >= MAX_CACHED_QUERIES) this.refs.clear();
       this.refs.set(ref, compiled);
     }
     const s = this.acquire(opts);
@@ -220,6 +224,11 @@ class CompiledPolicy implements Policy {
     } finally {
       this.release(s);
     }
+  }
+
+  hasRules(path: readonly (string | number)[]): boolean {
+    const node = findNode(this.program.root, path.map(String));
+    return node !== undefined && node.rules.length > 0;
   }
 
   runTests(opts?: { filter?: RegExp } & EvalOptions): TestResult[] {
