@@ -183,6 +183,17 @@ describe('Data API shapes', () => {
     assert.match(metrics, /mcp_authz_evaluation_limit_total\{limit="steps"\} [1-9]/);
   });
 
+  test('no writable data store: PUT is 405 with the methods allowed', async () => {
+    const res = await fetch(`${base}/v1/data/demo/allow`, { method: 'PUT', headers: { ...bearer(SECRETS.files), 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get('allow'), 'POST, GET, HEAD');
+  });
+
+  test('?pretty indents the answer', async () => {
+    const res = await fetch(`${base}/v1/data/demo/roles/bob?pretty=true`, { headers: bearer(SECRETS.files) });
+    assert.match(await res.text(), /^\{\n {2}"result": \[/);
+  });
+
   test('POST / answers the bare default decision, the body being the input', async () => {
     const r = await call('POST', '/', JSON.stringify({ user: 'alice' }));
     assert.equal(r.status, 200);
