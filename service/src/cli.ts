@@ -40,7 +40,7 @@ export const COMMANDS: Record<string, { load: () => Promise<LoadedCommand>; summ
   },
   test: {
     load: async () => { const m = await import('./cli/test.js'); return { run: m.testCommand, usage: m.TEST_USAGE }; },
-    summary: "test <dir>...: run the policies' test_* rules",
+    summary: "test [-v] [--run <regex>] [--format json] [--coverage] <dir>...: run the policies' test_* rules",
   },
   build: {
     load: async () => { const m = await import('./cli/build.js'); return { run: m.buildCommand, usage: m.BUILD_USAGE }; },
@@ -48,7 +48,11 @@ export const COMMANDS: Record<string, { load: () => Promise<LoadedCommand>; summ
   },
   check: {
     load: async () => { const m = await import('./cli/check.js'); return { run: m.checkCommand, usage: m.CHECK_USAGE }; },
-    summary: 'check <dir>...: report parse and compile errors with locations',
+    summary: 'check [--capabilities <file>] <dir>...: report parse and compile errors with locations',
+  },
+  capabilities: {
+    load: async () => { const m = await import('./cli/capabilities.js'); return { run: m.capabilitiesCommand, usage: m.CAPABILITIES_USAGE }; },
+    summary: "capabilities: the supported builtins in OPA's capabilities JSON format",
   },
 };
 

@@ -121,6 +121,7 @@ export function createService(options: ServiceOptions): Service {
       service: runtime.decisionService(fromTokensValidator(tokens, (id) => registry.servers.get(id))),
       revocations: runtime.revocations,
       policies: runtime.policies,
+      data: runtime.dataQueries(),
     },
     ...(oauth !== undefined ? { oauth } : {}),
     routes: options.routes,

@@ -16,6 +16,7 @@ export function countingEngine(revision: string, decide: (input: PolicyInput) =>
       engine.inputs.push(input);
       return decide(input);
     },
+    query: () => ({ defined: false, declared: false }),
   };
   return engine;
 }

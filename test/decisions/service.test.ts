@@ -191,6 +191,7 @@ describe('decision ttl and failure modes', () => {
         calls++;
         return { allow: false, reasons: ['policy_error: eval_timeout_error'], required_scopes: [], error: { code: 'eval_timeout_error', message: 'slow' } };
       },
+      query: () => ({ defined: false, declared: false }),
     };
     const store = createMemoryStore();
     const metrics = createRecordingMetrics();

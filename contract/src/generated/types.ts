@@ -119,6 +119,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The whole `data` document (OPA's Data API). */
+        get: operations["opaDataGetRoot"];
+        put?: never;
+        /** The whole `data` document with an optional input (OPA's Data API). */
+        post: operations["opaDataPostRoot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/data/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The document's path under `data`, slash-separated and spanning several segments
+                 *     (`mcp/authz/allow` is `data.mcp.authz.allow`); `%2F` separates too. Integer segments
+                 *     index arrays, as in OPA.
+                 */
+                path: string;
+            };
+            cookie?: never;
+        };
+        /** The document at a path (OPA's Data API). */
+        get: operations["opaDataGet"];
+        put?: never;
+        /** The document at a path, with an optional input (OPA's Data API). */
+        post: operations["opaDataPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * OPA's default decision (`decisions.default_decision`, `data.system.main` by default).
+         * @description The body is the input itself; the answer is the document's bare value.
+         */
+        post: operations["opaDefaultDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -322,6 +385,35 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description OPA's Data API request; other members are ignored. */
+        OpaDataRequest: {
+            /** @description The input document. */
+            input?: unknown;
+        };
+        OpaDataResponse: {
+            /** @description The document's value; absent when undefined. */
+            result?: unknown;
+            decision_id: string;
+            warning?: {
+                code?: string;
+                message?: string;
+            };
+        };
+        /** @description OPA's error shape, with OPA's codes. */
+        OpaError: {
+            /** @enum {string} */
+            code: "internal_error" | "unauthorized" | "invalid_parameter" | "resource_not_found" | "undefined_document";
+            message: string;
+            errors?: {
+                code: string;
+                message: string;
+                location?: {
+                    file?: string;
+                    row?: number;
+                    col?: number;
+                };
+            }[];
+        };
         /** @description RFC 9457 problem details with a stable machine-readable `code`. */
         Problem: {
             /** @description URI reference: urn:mcp-authz:problem:<code> */
@@ -582,6 +674,49 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description The document: `result` is absent when it is undefined. `warning` says a POST body had no
+         *     `input` key.
+         */
+        OpaData: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OpaDataResponse"];
+            };
+        };
+        /** @description A malformed body, input parameter or path (`invalid_parameter`). */
+        OpaBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OpaError"];
+            };
+        };
+        /** @description The caller is not authenticated (`unauthorized`); 429 when throttled. */
+        OpaUnauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OpaError"];
+            };
+        };
+        /**
+         * @description Evaluation failed (`internal_error`); `errors` holds the evaluation error with its code
+         *     (e.g. `eval_conflict_error`, or `eval_step_limit_error` when the request's budget ran out)
+         *     and location.
+         */
+        OpaEvaluationError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OpaError"];
+            };
+        };
         /** @description The request body is malformed or does not match the contract. */
         BadRequest: {
             headers: {
@@ -639,7 +774,10 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description The input document as JSON text (its last value when repeated). */
+        OpaInput: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -817,6 +955,130 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             429: components["responses"]["Throttled"];
+        };
+    };
+    opaDataGetRoot: {
+        parameters: {
+            query?: {
+                /** @description The input document as JSON text (its last value when repeated). */
+                input?: components["parameters"]["OpaInput"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["OpaData"];
+            400: components["responses"]["OpaBadRequest"];
+            401: components["responses"]["OpaUnauthorized"];
+            500: components["responses"]["OpaEvaluationError"];
+        };
+    };
+    opaDataPostRoot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OpaDataRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["OpaData"];
+            400: components["responses"]["OpaBadRequest"];
+            401: components["responses"]["OpaUnauthorized"];
+            500: components["responses"]["OpaEvaluationError"];
+        };
+    };
+    opaDataGet: {
+        parameters: {
+            query?: {
+                /** @description The input document as JSON text (its last value when repeated). */
+                input?: components["parameters"]["OpaInput"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The document's path under `data`, slash-separated and spanning several segments
+                 *     (`mcp/authz/allow` is `data.mcp.authz.allow`); `%2F` separates too. Integer segments
+                 *     index arrays, as in OPA.
+                 */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["OpaData"];
+            400: components["responses"]["OpaBadRequest"];
+            401: components["responses"]["OpaUnauthorized"];
+            500: components["responses"]["OpaEvaluationError"];
+        };
+    };
+    opaDataPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The document's path under `data`, slash-separated and spanning several segments
+                 *     (`mcp/authz/allow` is `data.mcp.authz.allow`); `%2F` separates too. Integer segments
+                 *     index arrays, as in OPA.
+                 */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OpaDataRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["OpaData"];
+            400: components["responses"]["OpaBadRequest"];
+            401: components["responses"]["OpaUnauthorized"];
+            500: components["responses"]["OpaEvaluationError"];
+        };
+    };
+    opaDefaultDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description The default decision's value. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["OpaBadRequest"];
+            401: components["responses"]["OpaUnauthorized"];
+            /** @description The default decision is undefined (`undefined_document`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpaError"];
+                };
+            };
+            500: components["responses"]["OpaEvaluationError"];
         };
     };
     getHealth: {

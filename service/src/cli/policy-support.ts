@@ -24,11 +24,30 @@ export class InputFileError extends Error {
   }
 }
 
-/** Loads the given policy paths and compiles them once. */
-export async function loadAndCompile(paths: readonly string[]): Promise<{ loaded: LoadedPolicy; policy: Policy }> {
+/** Loads the given policy paths and compiles them once (with only `builtins`, and coverage, when asked). */
+export async function loadAndCompile(
+  paths: readonly string[],
+  options: { builtins?: ReadonlySet<string>; coverage?: boolean } = {},
+): Promise<{ loaded: LoadedPolicy; policy: Policy }> {
   const loaded = await loadPolicySources(paths);
-  const policy = compilePolicy({ modules: loaded.modules, data: loaded.data });
+  const policy = compilePolicy({ modules: loaded.modules, data: loaded.data, ...options });
   return { loaded, policy };
+}
+
+/** Reads a file named on the command line as JSON. */
+export async function readJsonFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputFileError(file, code === 'ENOENT' ? 'no such file' : (e as Error).message);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new InputFileError(file, (e as Error).message);
+  }
 }
 
 /** Reads a JSON or YAML document (by extension; JSON otherwise) given on the command line. */

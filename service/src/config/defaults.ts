@@ -27,6 +27,7 @@ export const DEFAULTS = {
   decisions: {
     entrypoint: 'data.mcp.authz.decision',
     fallback_entrypoint: 'data.mcp.authz.allow',
+    default_decision: 'data.system.main',
     max_argument_bytes: 32_768,
     max_json_depth: 32,
     // Per request (a batch shares them): far above what real policies use, and short enough that

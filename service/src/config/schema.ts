@@ -258,6 +258,7 @@ export const configSchema = {
         anyOf: [{ type: 'null' }, { type: 'string', pattern: '^data(\\.[A-Za-z_][A-Za-z0-9_]*)+$' }],
         default: DEFAULTS.decisions.fallback_entrypoint,
       },
+      default_decision: { type: 'string', pattern: '^data(\\.[A-Za-z_][A-Za-z0-9_]*)+$', default: DEFAULTS.decisions.default_decision },
       max_argument_bytes: { ...positiveInt, default: DEFAULTS.decisions.max_argument_bytes },
       max_json_depth: { ...positiveInt, maximum: 1000, default: DEFAULTS.decisions.max_json_depth },
       max_evaluation_steps: { ...positiveInt, default: DEFAULTS.decisions.max_evaluation_steps },

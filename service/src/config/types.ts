@@ -163,6 +163,8 @@ export interface DecisionsConfig {
   entrypoint: string;
   /** Boolean rule used when the entrypoint is undefined; null disables it. */
   fallback_entrypoint: string | null;
+  /** The document `POST /` answers (OPA's default decision, `data.system.main` as OPA has it). */
+  default_decision: string;
   /** Bytes of `action.arguments` (as JSON) per action; larger requests answer 413. */
   max_argument_bytes: number;
   /** Nesting depth of `action` and `context`; deeper requests answer 400. */

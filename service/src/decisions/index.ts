@@ -1,6 +1,7 @@
 // Public door of the decisions package: input building, engine adapter, caches, the decision service.
 export type {
   BatchDecisionRequest,
+  DataAnswer,
   DecisionAction,
   DecisionLogRecord,
   DecisionLogWriter,
@@ -30,5 +31,7 @@ export { createWasmPolicyEngine, wasmEntrypointName } from './wasm-engine.js';
 export type { WasmEngineOptions, WasmEvaluable } from './wasm-engine.js';
 export { createDecisionCache, decisionTtlSeconds } from './decision-cache.js';
 export { createDecisionService } from './service.js';
+export { createDataQueries, DataQueryError } from './data-queries.js';
+export type { DataQueries, DataQueryOptions, DataQueryResult } from './data-queries.js';
 export { createSharedValidationCache, fromTokensValidator, revocationQueryHook } from './tokens-bridge.js';
 export type { ServerTokenValidator, SharedValidationCacheOptions } from './tokens-bridge.js';

@@ -1,11 +1,13 @@
 // PolicyEngine over a compiled Rego policy: evaluates the entrypoint, falls back to the allow rule.
 import { limitOfCode, toJson, type EvalBudget, type Value } from '../rego/index.js';
 import { failClosed, interpretResult, limitExceeded } from './interpret-result.js';
-import type { EngineDecision, PolicyEngine, PolicyInput } from './types.js';
+import type { DataAnswer, EngineDecision, PolicyEngine, PolicyInput } from './types.js';
 
 /** The slice of the Rego engine's `Policy` this adapter uses. */
 export interface EvaluablePolicy {
   evalRef(ref: string, opts?: { input?: Value; budget?: EvalBudget }): Value | undefined;
+  /** Whether rules define `path` (optional: without it an undefined document reads as missing). */
+  hasRules?(path: readonly (string | number)[]): boolean;
 }
 
 export interface RegoEngineOptions {
@@ -24,6 +26,11 @@ export const DEFAULT_FALLBACK_ENTRYPOINT = 'data.mcp.authz.allow';
 function errorCode(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'eval_internal_error';
+}
+
+/** `data["a"][0]`: every segment quoted (or an integer), so no path can inject Rego. */
+function dataRef(path: readonly (string | number)[]): string {
+  return 'data' + path.map((p) => `[${typeof p === 'number' ? String(p) : JSON.stringify(p)}]`).join('');
 }
 
 /** Creates the engine for one revision. Evaluation errors become a deny carrying the error code. */
@@ -53,7 +60,17 @@ export function createRegoPolicyEngine(options: RegoEngineOptions): PolicyEngine
     }
   }
 
-  const engine: PolicyEngine = { revision: options.revision, evaluate };
+  function query(path: readonly (string | number)[], input: unknown, budget?: EvalBudget): DataAnswer {
+    const opts = {
+      ...(input !== undefined ? { input: input as Value } : {}),
+      ...(budget ? { budget } : {}),
+    };
+    const value = policy.evalRef(dataRef(path), opts);
+    if (value === undefined) return { defined: false, declared: policy.hasRules?.(path) ?? false };
+    return { defined: true, value: toJson(value) };
+  }
+
+  const engine: PolicyEngine = { revision: options.revision, evaluate, query };
   if (options.gitCommit !== undefined) return { ...engine, gitCommit: options.gitCommit };
   return engine;
 }

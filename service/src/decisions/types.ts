@@ -101,12 +101,23 @@ export interface EngineDecision {
   error?: { code: string; message: string };
 }
 
+/** A document read through the OPA Data API: its JSON value, or why there is none. */
+export type DataAnswer =
+  | { defined: true; value: unknown }
+  /** `declared`: rules define the path (OPA's "document undefined") rather than nothing at all ("document missing"). */
+  | { defined: false; declared: boolean };
+
 /** One compiled policy revision; evaluate never throws (fail closed). */
 export interface PolicyEngine {
   readonly revision: string;
   readonly gitCommit?: string;
   /** `budget`: what the request's evaluations may still spend together (one per request). */
   evaluate(input: PolicyInput, budget?: EvalBudget): EngineDecision;
+  /**
+   * The document at `path` under `data` (OPA's Data API), with `input` when given. Unlike evaluate,
+   * evaluation errors throw (a RegoError with its code and location): the caller answers them.
+   */
+  query(path: readonly (string | number)[], input: unknown, budget?: EvalBudget): DataAnswer;
 }
 
 /** Where the decision service gets the revision to use right now (swapped by policy reload). */

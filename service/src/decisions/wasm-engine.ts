@@ -3,7 +3,7 @@
 import { LIMIT_ERROR_CODES, type EvalBudget } from '../rego/index.js';
 import { failClosed, interpretResult, limitExceeded } from './interpret-result.js';
 import { DEFAULT_ENTRYPOINT, DEFAULT_FALLBACK_ENTRYPOINT } from './rego-engine.js';
-import type { EngineDecision, PolicyEngine, PolicyInput } from './types.js';
+import type { DataAnswer, EngineDecision, PolicyEngine, PolicyInput } from './types.js';
 
 /** The slice of opa-wasm's LoadedPolicy this adapter uses (data is already set). */
 export interface WasmEvaluable {
@@ -36,7 +36,10 @@ function describe(e: unknown): string {
   return typeof message === 'string' ? message : String(e);
 }
 
-class TimeExceeded extends Error {}
+/** Carries the Rego engine's time-limit code, so callers that read codes (the Data API) treat both engines alike. */
+class TimeExceeded extends Error {
+  readonly code = LIMIT_ERROR_CODES.time;
+}
 
 /**
  * Creates the engine for one revision. A wasm call cannot be interrupted from JavaScript, so the
@@ -87,7 +90,18 @@ export function createWasmPolicyEngine(options: WasmEngineOptions): PolicyEngine
     }
   }
 
-  const engine: PolicyEngine = { revision: options.revision, evaluate };
+  // A wasm module answers only the entrypoints it was built with; any other path is missing.
+  function query(path: readonly (string | number)[], input: unknown, budget?: EvalBudget): DataAnswer {
+    const parts = path.map(String);
+    const name = parts.join('/');
+    if (parts.some((p) => p === '' || p.includes('/') || p.includes('.')) || policy.entrypoints[name] === undefined) {
+      return { defined: false, declared: false };
+    }
+    const value = run(`data.${parts.join('.')}`, input as PolicyInput, budget);
+    return value === undefined ? { defined: false, declared: true } : { defined: true, value };
+  }
+
+  const engine: PolicyEngine = { revision: options.revision, evaluate, query };
   if (options.gitCommit !== undefined) return { ...engine, gitCommit: options.gitCommit };
   return engine;
 }

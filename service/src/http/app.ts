@@ -11,6 +11,7 @@ import { errorHandler, notFound, sendError } from './error-handler.js';
 import { callerAuth } from './middleware/caller-auth.js';
 import { contractBody, leanJsonBody, type BodyRequest, type LeanJsonBody } from './middleware/contract-body.js';
 import { requestContext, setRouteOf } from './middleware/request-context.js';
+import { sendOpaError } from './opa-errors.js';
 import { HttpProblem } from './problems.js';
 import type { RouteDefinition } from './route-types.js';
 import { ROUTE_MODULES } from './routes/index.js';
@@ -38,10 +39,18 @@ function pipeline(route: RouteDefinition, deps: AppDeps, clientOf: ClientAddress
   const validator = deps.contract.bodyValidator(route.method, route.path);
   const body = validator === undefined ? undefined : contractBody(validator, deps.config.http.body_limit_bytes);
   // express 5 passes a rejected promise returned by a handler to the error handler.
-  return async (req, res) => {
+  const run: Handler = async (req, res) => {
     auth?.(req, res);
     if (body !== undefined) await body(req, res);
     await route.handler(req, res);
+  };
+  if (route.errorFormat !== 'opa') return run;
+  return async (req, res) => {
+    try {
+      await run(req, res);
+    } catch (err) {
+      sendOpaError(deps.logger, err, req, res);
+    }
   };
 }
 
@@ -97,7 +106,7 @@ export function createApp(deps: AppDeps): RequestListener {
       }
       const run = pipeline(route, deps, clientOf);
       app[route.method](route.path, run);
-      if (!mounted && !route.path.includes(':')) {
+      if (!mounted && !route.path.includes(':') && !route.path.includes('*')) {
         const byMethod = exact.get(route.path) ?? new Map<string, ExactRoute>();
         const direct = directPipeline(route, deps, clientOf);
         if (!byMethod.has(route.method.toUpperCase())) byMethod.set(route.method.toUpperCase(), { path: route.path, run, ...(direct ? { direct } : {}) });

@@ -39,8 +39,23 @@ function rewriteRefs(node: unknown): unknown {
   return out;
 }
 
-function toExpressPath(path: string): string {
-  return path.replace(/\{([^}]+)\}/g, ':$1');
+/**
+ * The express path of a contract path: `{x}` is `:x`, one segment; a path parameter marked
+ * `x-multi-segment: true` is `*x`, the rest of the path (OPA's `/v1/data/{path}`).
+ */
+function toExpressPath(path: string, multiSegment: ReadonlySet<string> = new Set()): string {
+  return path.replace(/\{([^}]+)\}/g, (_, name: string) => (multiSegment.has(name) ? `*${name}` : `:${name}`));
+}
+
+function multiSegmentParams(...lists: unknown[]): Set<string> {
+  const names = new Set<string>();
+  for (const list of lists) {
+    if (!Array.isArray(list)) continue;
+    for (const p of list as Array<Record<string, unknown>>) {
+      if (p?.in === 'path' && p['x-multi-segment'] === true && typeof p.name === 'string') names.add(p.name);
+    }
+  }
+  return names;
 }
 
 export function loadContract(file: string = CONTRACT_FILE): Contract {
@@ -51,13 +66,14 @@ export function loadContract(file: string = CONTRACT_FILE): Contract {
   const validators = new Map<string, BodyValidator>();
   for (const [path, item] of Object.entries<Record<string, any>>(document.paths ?? {})) {
     for (const [method, op] of Object.entries<any>(item)) {
+      if (method === 'parameters') continue;
       const body = op?.requestBody;
       if (body?.content === undefined) continue;
       const byType = new Map<string, ValidateFunction>();
       for (const [type, media] of Object.entries<any>(body.content)) {
         if (media.schema !== undefined) byType.set(type, ajv.compile(rewriteRefs(media.schema) as object));
       }
-      validators.set(`${method.toLowerCase()} ${toExpressPath(path)}`, {
+      validators.set(`${method.toLowerCase()} ${toExpressPath(path, multiSegmentParams(item.parameters, op.parameters))}`, {
         contentTypes: [...byType.keys()],
         required: body.required === true,
         validate(contentType, value) {

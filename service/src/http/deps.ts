@@ -6,7 +6,7 @@ import type { AuthzConfig } from '../config/types.js';
 import type { Registry } from '../config/registry.js';
 import type { MetricsRegistry } from '../observability/metrics.js';
 import type { TokenValidator } from '../tokens/index.js';
-import type { DecisionService } from '../decisions/index.js';
+import type { DataQueries, DecisionService } from '../decisions/index.js';
 import type { PolicyReloader } from '../policy/index.js';
 import type { RevocationList } from '../revocation/index.js';
 import type { OAuthServer } from '../oauth/index.js';
@@ -36,7 +36,13 @@ export interface AppDeps {
   throttle: CallerFailureThrottle;
   readiness: ReadinessCheck[];
   /** The decision path; its routes are absent without it. */
-  decisions?: { service: DecisionService; revocations: RevocationList; policies: PolicyReloader };
+  decisions?: {
+    service: DecisionService;
+    revocations: RevocationList;
+    policies: PolicyReloader;
+    /** OPA Data API reads; its routes are absent without it. */
+    data?: DataQueries;
+  };
   /** The built-in authorization server, when `oauth.enabled`. */
   oauth?: Pick<OAuthServer, 'handler' | 'issuer'>;
   /** Route modules to mount; defaults to ROUTE_MODULES. */

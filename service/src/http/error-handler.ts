@@ -16,7 +16,8 @@ const PARSER_ERRORS: Record<string, HttpProblem['code']> = {
   'request.size.invalid': 'malformed_body',
 };
 
-function toProblem(err: unknown): HttpProblem | undefined {
+/** The problem an error stands for: an HttpProblem, or a body parser's error; undefined otherwise. */
+export function toProblem(err: unknown): HttpProblem | undefined {
   if (err instanceof HttpProblem) return err;
   const type = (err as { type?: unknown } | null)?.type;
   if (typeof type === 'string' && PARSER_ERRORS[type] !== undefined) return new HttpProblem(PARSER_ERRORS[type]);

@@ -25,6 +25,11 @@ export interface RouteDefinition {
    * their own durable record of every request (decisions: the decision log) use `debug`.
    */
   successLogLevel?: 'debug' | 'info';
+  /**
+   * How the route answers errors, its caller's own failing too: `problem` (default,
+   * application/problem+json) or `opa` (OPA's `{code, message, errors}`, for OPA's clients).
+   */
+  errorFormat?: 'problem' | 'opa';
 }
 
 /** A sub-application mounted as is (e.g. the built-in authorization server). */

@@ -6,7 +6,9 @@ import { checkCalls } from './compiler/checks.js';
 import { resolveQuery } from './compiler/resolve.js';
 import { checkBody } from './compiler/safety.js';
 import { ErrorList, RegoCompileError, RegoError, type RegoErrorInfo, type RegoLocation } from './errors.js';
-import type { CodegenContext } from './eval/context.js';
+import { findNode, type CodegenContext } from './eval/context.js';
+import { CoverageRecorder } from './eval/coverage.js';
+import { coverageReport, type CoverageReport } from './coverage-report.js';
 import { compileBody, DONE } from './eval/exprs.js';
 import { EMPTY_FRAME, EvalState, newFrame } from './eval/state.js';
 import { compileTerm } from './eval/terms.js';
@@ -19,6 +21,8 @@ export { RegoError, RegoCompileError, formatRegoError } from './errors.js';
 export type { RegoErrorInfo, RegoLocation } from './errors.js';
 export { EvalBudget, LIMIT_ERROR_CODES, limitOfCode } from './limits.js';
 export type { EvalLimits, LimitKind } from './limits.js';
+export { capabilities, capabilityBuiltins } from './capabilities.js';
+export type { CoverageRange, CoverageReport, FileCoverage } from './coverage-report.js';
 export * from './value.js';
 
 export interface ModuleSource {
@@ -30,6 +34,10 @@ export interface CompileOptions {
   modules: ModuleSource[];
   data?: Value;
   limits?: EvalLimits;
+  /** Only these builtins may be called (a capabilities document's); others are undefined functions. */
+  builtins?: ReadonlySet<string>;
+  /** Record which rows evaluation reaches, for Policy.coverage() (off: no cost at all). */
+  coverage?: boolean;
 }
 
 export interface EvalOptions {
@@ -54,6 +62,8 @@ export interface TestResult {
   error?: RegoErrorInfo;
   location?: RegoLocation;
   durationMs: number;
+  /** Lines the test printed (print()), when it printed any. */
+  output?: string[];
 }
 
 export interface Policy {
@@ -61,6 +71,10 @@ export interface Policy {
   evalQuery(query: string, opts?: EvalOptions): QueryResult[];
   evalRef(ref: string, opts?: EvalOptions): Value | undefined;
   runTests(opts?: { filter?: RegExp } & EvalOptions): TestResult[];
+  /** Rows reached by the evaluations so far, in OPA's report format; undefined unless compiled with coverage. */
+  coverage(): CoverageReport | undefined;
+  /** Whether rules define the document at `path` under `data` (tells "undefined" from "missing"). */
+  hasRules(path: readonly (string | number)[]): boolean;
 }
 
 interface CompiledQuery {
@@ -107,8 +121,13 @@ class CompiledPolicy implements Policy {
     readonly modules: readonly ModuleSource[],
     private readonly program: CompiledProgram,
     limits: EvalLimits | undefined,
+    private readonly recorder?: CoverageRecorder,
   ) {
     this.limits = limits;
+  }
+
+  coverage(): CoverageReport | undefined {
+    return this.recorder ? coverageReport(this.program.modules, this.recorder) : undefined;
   }
 
   private resolvedLimits(opts: EvalOptions | undefined): ResolvedLimits {
@@ -210,6 +229,8 @@ class CompiledPolicy implements Policy {
       const c = compileTerm(ctx, term, new Set());
       if (!c.get) throw new RegoError('rego_compile_error', `reference must be ground: ${ref}`);
       compiled = { get: c.get, nslots: ctx.nslots };
+      // Bounded: refs can come from requests (the Data API), each path a new entry.
+      if (this.refs.size >= MAX_CACHED_QUERIES) this.refs.clear();
       this.refs.set(ref, compiled);
     }
     const s = this.acquire(opts);
@@ -222,6 +243,11 @@ class CompiledPolicy implements Policy {
     }
   }
 
+  hasRules(path: readonly (string | number)[]): boolean {
+    const node = findNode(this.program.root, path.map(String));
+    return node !== undefined && (node.rules.length > 0 || node.defaultRule !== undefined);
+  }
+
   runTests(opts?: { filter?: RegExp } & EvalOptions): TestResult[] {
     const out: TestResult[] = [];
     const visit = (node: DataNode): void => {
@@ -230,14 +256,16 @@ class CompiledPolicy implements Policy {
         const started = performance.now();
         const pkg = node.name.slice(0, node.name.length - last.length - 1);
         const location = node.rules[0]?.loc;
-        const s = this.state(opts);
+        const printed: string[] = [];
+        const s = this.state({ ...opts, print: (line) => { printed.push(line); opts?.print?.(line); } });
+        const output = (): { output?: string[] } => (printed.length > 0 ? { output: printed } : {});
         try {
           const v = nodeValue(s, node);
-          out.push({ name: node.name, package: pkg, passed: v !== undefined && v !== false, location, durationMs: performance.now() - started });
+          out.push({ name: node.name, package: pkg, passed: v !== undefined && v !== false, location, durationMs: performance.now() - started, ...output() });
         } catch (e) {
           const err = toRegoError(e);
           const error: RegoErrorInfo = err instanceof RegoError ? err.info() : (err.errors[0] ?? { code: 'eval_internal_error', message: err.message });
-          out.push({ name: node.name, package: pkg, passed: false, error, location, durationMs: performance.now() - started });
+          out.push({ name: node.name, package: pkg, passed: false, error, location, durationMs: performance.now() - started, ...output() });
         } finally {
           s.settle();
         }
@@ -251,8 +279,11 @@ class CompiledPolicy implements Policy {
 
 /** Compiles modules and base data once; throws RegoCompileError listing every problem. */
 export function compilePolicy(opts: CompileOptions): Policy {
-  const program = compileProgram(opts.modules, opts.data, BUILTINS);
-  return new CompiledPolicy([...opts.modules], program, opts.limits);
+  const allowed = opts.builtins;
+  const builtins = allowed === undefined ? BUILTINS : new Map([...BUILTINS].filter(([name]) => allowed.has(name)));
+  const recorder = opts.coverage ? new CoverageRecorder() : undefined;
+  const program = compileProgram(opts.modules, opts.data, builtins, recorder);
+  return new CompiledPolicy([...opts.modules], program, opts.limits, recorder);
 }
 
 /** Parses a Rego term literal (sets allowed), e.g. for input terms. */

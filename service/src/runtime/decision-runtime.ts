@@ -8,10 +8,12 @@ import { createBundleLoader, createBundlePoller, createPolicyCompiler, type Bund
 import { ConfigError } from '../config/errors.js';
 import type { AuthzConfig } from '../config/types.js';
 import {
+  createDataQueries,
   createDecisionCache,
   createDecisionService,
   createSharedValidationCache,
   revocationQueryHook,
+  type DataQueries,
   type DecisionService,
   type TokenValidator,
 } from '../decisions/index.js';
@@ -58,6 +60,8 @@ export interface DecisionRuntime {
   readonly isRevoked: (query: RevocationQuery) => boolean;
   /** The decision service over the given token validator. */
   decisionService(validateToken: TokenValidator): DecisionService;
+  /** Policy document reads for the OPA Data API, under the same per-request budget as decisions. */
+  dataQueries(): DataQueries;
   /** Connects, loads policies and starts background work; resolves even when Redis is down. */
   start(): Promise<void>;
   /** Polls the bundle server now (policies.bundle.url); undefined without one or before start(). */
@@ -174,6 +178,12 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
     logger.info({ commit, result: attempt.result, revision: attempt.revision }, 'policy git pull');
   }
 
+  const evaluationBudget = {
+    maxSteps: config.decisions.max_evaluation_steps,
+    maxBytes: config.decisions.max_evaluation_bytes,
+    timeoutMs: config.decisions.evaluation_timeout_ms,
+  };
+
   return {
     ...(redis !== undefined ? { redis } : {}),
     store,
@@ -193,12 +203,11 @@ export function createDecisionRuntime(options: DecisionRuntimeOptions): Decision
         metrics,
         logger,
         ...(options.now ? { now: options.now } : {}),
-        evaluationBudget: {
-          maxSteps: config.decisions.max_evaluation_steps,
-          maxBytes: config.decisions.max_evaluation_bytes,
-          timeoutMs: config.decisions.evaluation_timeout_ms,
-        },
+        evaluationBudget,
       });
+    },
+    dataQueries() {
+      return createDataQueries({ engines: policies, evaluationBudget, metrics, logger });
     },
     async start() {
       if (started) return;

@@ -91,6 +91,13 @@ export function leanJsonBody(validator: BodyValidator, limitBytes: number): Lean
   };
 }
 
+/** Whether the request carries a body (a chunked one, or a declared length above zero). */
+function sendsBody(req: IncomingMessage): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = req.headers['content-length'];
+  return length !== undefined && length.trim() !== '0';
+}
+
 export function contractBody(validator: BodyValidator, limitBytes: number): BodyStep {
   const types = validator.contentTypes.filter((t) => PARSERS[t] !== undefined);
   const parsers = new Map(types.map((t) => [t, PARSERS[t]!(limitBytes)]));
@@ -98,6 +105,8 @@ export function contractBody(validator: BodyValidator, limitBytes: number): Body
   const check = checker(validator);
 
   return async (req, res) => {
+    // An optional body that was not sent: nothing to parse or validate.
+    if (!validator.required && !sendsBody(req)) return;
     const length = lean?.length(req);
     if (length !== undefined) {
       await lean!.read(req, length);

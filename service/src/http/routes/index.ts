@@ -6,6 +6,7 @@ import { introspectRoutes } from './introspect.js';
 import { metricsRoutes } from './metrics.js';
 import { oauthRoutes } from './oauth.js';
 import { openapiRoutes } from './openapi.js';
+import { opaDataRoutes } from './opa-data.js';
 import { policyRoutes } from './policies.js';
 import { revocationRoutes } from './revocations.js';
 import { tokenRoutes } from './tokens.js';
@@ -19,5 +20,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   decisionRoutes,
   revocationRoutes,
   policyRoutes,
+  // Before the authorization server's mount: `POST /` is OPA's default decision.
+  opaDataRoutes,
   oauthRoutes,
 ];

@@ -4,6 +4,7 @@ import { scalarTerm, walkBody, walkTerm } from '../ast.js';
 import type { BuiltinDecl } from '../builtins/types.js';
 import type { Value } from '../value.js';
 import { type CodegenContext, tempSlot } from '../eval/context.js';
+import { covered, coveredDefault, type CoverageRecorder } from '../eval/coverage.js';
 import { compileBody, DONE } from '../eval/exprs.js';
 import { compilePattern, compileTerm, type Matcher } from '../eval/terms.js';
 import { CLAUSE_END, type CompiledClause, type CompiledRule, type DataNode, type Get, type Goal } from '../eval/tree.js';
@@ -15,6 +16,7 @@ export interface CodegenShared {
   root: DataNode;
   builtins: ReadonlyMap<string, BuiltinDecl>;
   boundBefore: WeakMap<Expr, Set<string>>;
+  coverage?: CoverageRecorder;
 }
 
 function newContext(shared: CodegenShared): CodegenContext {
@@ -41,7 +43,9 @@ function compileClause(shared: CodegenShared, clause: Clause, suffix: Term[]): C
     const next: Goal = i === args.length - 1 ? (s, f, k) => bodyGoal(s, f, k) : (s, f, k) => matchers[i + 1](s, f, k, (f[argsSlot] as Value[])[i + 1]);
     matchers.push(compilePattern(ctx, a, B, next));
   });
-  const { goal, bound } = compileBody(ctx, clause.body, B, CLAUSE_END);
+  // With coverage, a clause whose body succeeds marks its head's row, as OPA's rule exit does.
+  const end = shared.coverage === undefined ? CLAUSE_END : covered(shared.coverage, clause.loc, CLAUSE_END);
+  const { goal, bound } = compileBody(ctx, clause.body, B, end);
   bodyGoal = goal;
   const valueTerm = clause.value ?? scalarTerm(true, clause.loc);
   const value = compileTerm(ctx, valueTerm, new Set(bound));
@@ -137,7 +141,7 @@ export function generate(shared: CodegenShared, placed: PlacedRule[]): void {
       loc: p.resolved.rule.loc,
     };
     if (rule.kind === 'function') p.node.memoizable = memoizable;
-    if (p.resolved.rule.isDefault) p.node.defaultRule = rule;
+    if (p.resolved.rule.isDefault) p.node.defaultRule = shared.coverage ? coveredDefault(shared.coverage, rule) : rule;
     else {
       p.node.rules.push(rule);
       const list = byNode.get(p.node) ?? [];
@@ -147,7 +151,8 @@ export function generate(shared: CodegenShared, placed: PlacedRule[]): void {
   });
   for (const [node, list] of byNode) {
     buildIndex(shared, node, list);
-    setConstant(node, list);
+    // A constant rule is read without running its clause: under coverage it runs, so its head counts.
+    if (shared.coverage === undefined) setConstant(node, list);
   }
 }
 

@@ -3,6 +3,7 @@ import type { Body, Expr, Module } from '../ast.js';
 import type { BuiltinDecl } from '../builtins/types.js';
 import { ErrorList } from '../errors.js';
 import { arityOf, resolveCallee } from '../eval/calls.js';
+import type { CoverageRecorder } from '../eval/coverage.js';
 import type { DataNode } from '../eval/tree.js';
 import { ParseError, parseModuleAst } from '../parser.js';
 import type { Value } from '../value.js';
@@ -22,6 +23,8 @@ export interface CompiledProgram {
   builtins: ReadonlyMap<string, BuiltinDecl>;
   boundBefore: WeakMap<Expr, Set<string>>;
   sources: Map<string, string>;
+  /** The parsed modules (what coverage reports on). */
+  modules: Module[];
 }
 
 interface State {
@@ -34,6 +37,7 @@ interface State {
   root?: DataNode;
   placed: PlacedRule[];
   boundBefore: WeakMap<Expr, Set<string>>;
+  coverage?: CoverageRecorder;
 }
 
 export function safetyContext(st: { root: DataNode; builtins: ReadonlyMap<string, BuiltinDecl>; errors: ErrorList; boundBefore: WeakMap<Expr, Set<string>> }, names: Map<string, string>): SafetyContext {
@@ -88,18 +92,29 @@ const STAGES: readonly [string, (st: State) => void][] = [
       }
     },
   ],
-  ['codegen', (st) => generate({ root: st.root!, builtins: st.builtins, boundBefore: st.boundBefore }, st.placed)],
+  [
+    'codegen',
+    (st) => generate({ root: st.root!, builtins: st.builtins, boundBefore: st.boundBefore, ...(st.coverage ? { coverage: st.coverage } : {}) }, st.placed),
+  ],
 ];
 
 /** Compiles modules and base data into a program; throws RegoCompileError with every problem found. */
-export function compileProgram(files: SourceFile[], data: Value | undefined, builtins: ReadonlyMap<string, BuiltinDecl>): CompiledProgram {
+export function compileProgram(
+  files: SourceFile[],
+  data: Value | undefined,
+  builtins: ReadonlyMap<string, BuiltinDecl>,
+  coverage?: CoverageRecorder,
+): CompiledProgram {
   const sources = new Map(files.map((f) => [f.path, f.source]));
-  const st: State = { files, data, builtins, errors: new ErrorList(sources), modules: [], resolved: [], placed: [], boundBefore: new WeakMap() };
+  const st: State = {
+    files, data, builtins, errors: new ErrorList(sources), modules: [], resolved: [], placed: [], boundBefore: new WeakMap(),
+    ...(coverage ? { coverage } : {}),
+  };
   for (const [, run] of STAGES) {
     run(st);
     st.errors.throwIfAny();
   }
-  return { root: st.root!, builtins, boundBefore: st.boundBefore, sources };
+  return { root: st.root!, builtins, boundBefore: st.boundBefore, sources, modules: st.modules };
 }
 
 export type { Body };

@@ -1,6 +1,7 @@
 // Code generation context shared by term and expression compilation: slots, tree, builtins, bound sets.
 import type { Expr } from '../ast.js';
 import type { BuiltinDecl } from '../builtins/types.js';
+import type { CoverageRecorder } from './coverage.js';
 import type { DataNode } from './tree.js';
 
 export interface CodegenContext {
@@ -10,6 +11,8 @@ export interface CodegenContext {
   /** Slot of each var of the clause being compiled. */
   slots: Map<string, number>;
   nslots: number;
+  /** Set only when coverage is asked for (see coverage.ts). */
+  coverage?: CoverageRecorder;
 }
 
 export function slotOf(ctx: CodegenContext, name: string): number {

@@ -8,6 +8,7 @@ import { Memo, type EvalState, type Frame, type K, type Mock } from './state.js'
 import { compilePattern, compileTerm, unboundValueVars, type Matcher } from './terms.js';
 import { overlay, type Goal } from './tree.js';
 import { enumerate } from './values.js';
+import { covered } from './coverage.js';
 
 export const DONE: Goal = (_s, _f, k) => k();
 const STOP: K = () => true;
@@ -37,6 +38,11 @@ function stepped(loc: Expr['loc'], g: Goal): Goal {
 }
 
 export function compileExpr(ctx: CodegenContext, e: Expr, B: Set<string>, next: Goal): Goal {
+  const g = compileExprGoal(ctx, e, B, next);
+  return ctx.coverage === undefined ? g : covered(ctx.coverage, e.loc, g);
+}
+
+function compileExprGoal(ctx: CodegenContext, e: Expr, B: Set<string>, next: Goal): Goal {
   if (e.with.length > 0) return compileWith(ctx, e, B, next);
   if (e.negated) {
     const inner = compilePositive(ctx, e, new Set(B), DONE);
