@@ -3,6 +3,7 @@ import type { Body, Expr, Module } from '../ast.js';
 import type { BuiltinDecl } from '../builtins/types.js';
 import { ErrorList } from '../errors.js';
 import { arityOf, resolveCallee } from '../eval/calls.js';
+import type { TraceHolder } from '../eval/trace.js';
 import type { DataNode } from '../eval/tree.js';
 import { ParseError, parseModuleAst } from '../parser.js';
 import type { Value } from '../value.js';
@@ -22,6 +23,8 @@ export interface CompiledProgram {
   builtins: ReadonlyMap<string, BuiltinDecl>;
   boundBefore: WeakMap<Expr, Set<string>>;
   sources: Map<string, string>;
+  /** The tracer holder of a program compiled for tracing. */
+  traceHolder?: TraceHolder;
 }
 
 interface State {
@@ -34,6 +37,9 @@ interface State {
   root?: DataNode;
   placed: PlacedRule[];
   boundBefore: WeakMap<Expr, Set<string>>;
+  /** Set to compile for tracing: every clause and expression emits trace events to its tracer. */
+  traceHolder: TraceHolder | undefined;
+  sources: Map<string, string>;
 }
 
 export function safetyContext(st: { root: DataNode; builtins: ReadonlyMap<string, BuiltinDecl>; errors: ErrorList; boundBefore: WeakMap<Expr, Set<string>> }, names: Map<string, string>): SafetyContext {
@@ -88,18 +94,21 @@ const STAGES: readonly [string, (st: State) => void][] = [
       }
     },
   ],
-  ['codegen', (st) => generate({ root: st.root!, builtins: st.builtins, boundBefore: st.boundBefore }, st.placed)],
+  [
+    'codegen',
+    (st) => generate({ root: st.root!, builtins: st.builtins, boundBefore: st.boundBefore, ...(st.traceHolder ? { trace: { sources: st.sources, holder: st.traceHolder } } : {}) }, st.placed),
+  ],
 ];
 
 /** Compiles modules and base data into a program; throws RegoCompileError with every problem found. */
-export function compileProgram(files: SourceFile[], data: Value | undefined, builtins: ReadonlyMap<string, BuiltinDecl>): CompiledProgram {
+export function compileProgram(files: SourceFile[], data: Value | undefined, builtins: ReadonlyMap<string, BuiltinDecl>, traceHolder?: TraceHolder): CompiledProgram {
   const sources = new Map(files.map((f) => [f.path, f.source]));
-  const st: State = { files, data, builtins, errors: new ErrorList(sources), modules: [], resolved: [], placed: [], boundBefore: new WeakMap() };
+  const st: State = { files, data, builtins, errors: new ErrorList(sources), modules: [], resolved: [], placed: [], boundBefore: new WeakMap(), traceHolder, sources };
   for (const [, run] of STAGES) {
     run(st);
     st.errors.throwIfAny();
   }
-  return { root: st.root!, builtins, boundBefore: st.boundBefore, sources };
+  return { root: st.root!, builtins, boundBefore: st.boundBefore, sources, ...(traceHolder ? { traceHolder } : {}) };
 }
 
 export type { Body };

@@ -1,6 +1,7 @@
 // Code generation context shared by term and expression compilation: slots, tree, builtins, bound sets.
 import type { Expr } from '../ast.js';
 import type { BuiltinDecl } from '../builtins/types.js';
+import type { TraceCodegen } from './trace.js';
 import type { DataNode } from './tree.js';
 
 export interface CodegenContext {
@@ -10,6 +11,8 @@ export interface CodegenContext {
   /** Slot of each var of the clause being compiled. */
   slots: Map<string, number>;
   nslots: number;
+  /** Set when compiling a traced program (see trace.ts): bodies then emit trace events. */
+  trace?: TraceCodegen;
 }
 
 export function slotOf(ctx: CodegenContext, name: string): number {
