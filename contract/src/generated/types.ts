@@ -495,6 +495,8 @@ export interface components {
             server: string;
             action: components["schemas"]["Action"];
             context?: components["schemas"]["DecisionContext"];
+            /** @description Admin callers only (others get 403 `admin_required`): answer with an `explanation` of the policy evaluation. `true` is the mode `fails`. An explained decision is always evaluated afresh: it neither reads nor fills the decision cache. */
+            explain?: boolean | ("fails" | "full" | "notes");
         };
         BatchDecisionRequest: {
             token: string;
@@ -522,6 +524,55 @@ export interface components {
             /** @description The answer came from the decision cache. */
             cached?: boolean;
             subject?: components["schemas"]["Subject"];
+            explanation?: components["schemas"]["Explanation"];
+        };
+        SourceLocation: {
+            file: string;
+            row: number;
+            col: number;
+        };
+        ExplainedClause: {
+            /** @description The rule, e.g. `data.mcp.authz.deny`. */
+            rule: string;
+            location: components["schemas"]["SourceLocation"];
+            /** @description The clause's first source line. */
+            text: string;
+            /** @description Failed clauses only, the condition that stopped it. */
+            condition?: {
+                location: components["schemas"]["SourceLocation"];
+                text: string;
+            };
+        };
+        ExplainStep: {
+            /** @enum {string} */
+            event: "enter" | "exit" | "eval" | "fail" | "redo" | "note";
+            /**
+             * @description A rule clause or an expression in one.
+             * @enum {string}
+             */
+            kind: "rule" | "expr";
+            depth: number;
+            /** @description The rule the step is in; `query` for the entrypoint itself. */
+            rule: string;
+            location: components["schemas"]["SourceLocation"];
+            /** @description The expression or clause source text. */
+            text: string;
+            /** @description notes: the printed line. */
+            message?: string;
+        };
+        /** @description Present when the request asked for `explain` and the policy was evaluated (not for `invalid_token`). Steps are capped at 1000; `truncated` says some were left out. */
+        Explanation: {
+            /** @enum {string} */
+            mode: "fails" | "full" | "notes";
+            summary: {
+                /** @description Clauses that produced a value (the deny entries that fired, a default taken). */
+                fired: components["schemas"]["ExplainedClause"][];
+                /** @description Clauses entered that produced nothing, each with its failed condition. */
+                failed: components["schemas"]["ExplainedClause"][];
+            };
+            steps: components["schemas"]["ExplainStep"][];
+            truncated: boolean;
+            total_steps: number;
         };
         BatchDecisionResponse: {
             results: components["schemas"]["Decision"][];

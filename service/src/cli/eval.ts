@@ -1,6 +1,6 @@
 // `mcp-authz eval -d <dir|file>... [-i input] '<query>'`: evaluates a query like `opa eval --format json`.
 import { parseArgs } from 'node:util';
-import type { QueryResult } from '../rego/index.js';
+import { EXPLAIN_MODES, explain, formatSteps, formatSummary, type ExplainMode, type Policy, type QueryResult } from '../rego/index.js';
 import type { Value } from '../rego/value.js';
 import { formatJson } from './json-output.js';
 import { loadAndCompile, readInputDocument, reportFailures, UsageError } from './policy-support.js';
@@ -8,9 +8,11 @@ import type { CliIo } from './types.js';
 import { splitQueryExpressions } from './query-text.js';
 import type { QueryExpressionText } from './query-text.js';
 
-export const EVAL_USAGE = `usage: mcp-authz eval [-d <dir|file>]... [-i <input.json|yaml>] [--strict-builtin-errors] [--fail] '<query>'
+export const EVAL_USAGE = `usage: mcp-authz eval [-d <dir|file>]... [-i <input.json|yaml>] [--strict-builtin-errors] [--fail] [--explain[=fails|full|notes]] '<query>'
   prints the result set as JSON (no "result" key when the query is undefined);
-  --fail exits 1 when the result is undefined`;
+  --fail exits 1 when the result is undefined;
+  --explain first prints the evaluation trace (fails: the failed conditions and the rules around
+  them, the default; full: every step; notes: print output) and which rules decided`;
 
 /** Runs `eval`; exit 0 on success (also when undefined unless --fail), 1 on errors, 2 on bad usage. */
 export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
@@ -18,16 +20,29 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     const args = parseEvalArgs(argv);
     const { policy } = await loadAndCompile(args.data);
     const input = args.input === undefined ? undefined : await readInputDocument(args.input);
-    const results = policy.evalQuery(args.query, {
-      ...(input === undefined ? {} : { input }),
-      strictBuiltinErrors: args.strict,
-    });
+    const opts = { ...(input === undefined ? {} : { input }), strictBuiltinErrors: args.strict };
+    if (args.explain !== undefined) return explainQuery(io, args, args.explain, policy.explainQuery(args.query, opts));
+    const results = policy.evalQuery(args.query, opts);
     io.stdout(formatResultSet(args.query, results) + '\n');
     return args.fail && results.length === 0 ? 1 : 0;
   });
 }
 
+/** Prints the trace the mode selects, the summary, then the result set (or throws the evaluation error). */
+function explainQuery(io: CliIo, args: EvalArgs, mode: ExplainMode, traced: ReturnType<Policy['explainQuery']>): number {
+  const ex = explain(traced.trace, mode, Number.MAX_SAFE_INTEGER);
+  const lines = [...formatSteps(ex.steps), ''];
+  if (traced.trace.dropped > 0) lines.push(`(trace truncated: ${traced.trace.dropped} events over the recording limit)`, '');
+  lines.push(...formatSummary(ex.summary), '');
+  io.stdout(lines.join('\n') + '\n');
+  if (traced.error) throw traced.error;
+  const results = traced.result ?? [];
+  io.stdout(formatResultSet(args.query, results) + '\n');
+  return args.fail && results.length === 0 ? 1 : 0;
+}
+
 interface EvalArgs {
+  explain?: ExplainMode;
   data: string[];
   input?: string;
   query: string;
@@ -39,7 +54,8 @@ function parseEvalArgs(argv: string[]): EvalArgs {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      // A bare --explain means the default mode (parseArgs wants a value for a string option).
+      args: argv.map((a) => (a === '--explain' ? '--explain=fails' : a)),
       allowPositionals: true,
       options: {
         data: { type: 'string', short: 'd', multiple: true },
@@ -47,6 +63,7 @@ function parseEvalArgs(argv: string[]): EvalArgs {
         format: { type: 'string', short: 'f' },
         'strict-builtin-errors': { type: 'boolean' },
         fail: { type: 'boolean' },
+        explain: { type: 'string' },
       },
     });
   } catch (e) {
@@ -64,6 +81,10 @@ function parseEvalArgs(argv: string[]): EvalArgs {
     fail: values.fail === true,
   };
   if (values.input !== undefined) out.input = values.input;
+  if (values.explain !== undefined) {
+    if (!(EXPLAIN_MODES as readonly string[]).includes(values.explain)) throw new UsageError(`unknown --explain mode ${values.explain} (${EXPLAIN_MODES.join(', ')})`, EVAL_USAGE);
+    out.explain = values.explain as ExplainMode;
+  }
   return out;
 }
 

@@ -19,6 +19,7 @@ export type {
   TokenValidator,
   ValidatedSubject,
 } from './types.js';
+export type { ExplainMode } from '../rego/index.js';
 export type { DecisionCache, DecisionCacheKeyParts, DecisionCacheOptions } from './decision-cache.js';
 export type { EvaluablePolicy, RegoEngineOptions } from './rego-engine.js';
 export type { DecisionService, DecisionServiceOptions, EvaluationBudget } from './service.js';

@@ -1,14 +1,19 @@
 // PolicyEngine over a compiled Rego policy: evaluates the entrypoint, falls back to the allow rule.
-import { limitOfCode, toJson, type EvalBudget, type Value } from '../rego/index.js';
+import { explain as explainTrace, limitOfCode, toJson, type EvalBudget, type ExplainMode, type Trace, type Traced, type Value } from '../rego/index.js';
 import { failClosed, interpretResult, limitExceeded } from './interpret-result.js';
-import type { DataAnswer, EngineDecision, PolicyEngine, PolicyInput } from './types.js';
+import type { DataAnswer, DecisionExplanation, EngineDecision, PolicyEngine, PolicyInput } from './types.js';
 
 /** The slice of the Rego engine's `Policy` this adapter uses. */
 export interface EvaluablePolicy {
   evalRef(ref: string, opts?: { input?: Value; budget?: EvalBudget }): Value | undefined;
   /** Whether rules define `path` (optional: without it an undefined document reads as missing). */
   hasRules?(path: readonly (string | number)[]): boolean;
+  explainRef?(ref: string, opts?: { input?: Value; budget?: EvalBudget; maxEvents?: number }): Traced<Value | undefined>;
 }
+
+/** Steps an API explanation returns at most; events one traced evaluation records at most. */
+export const MAX_EXPLAIN_STEPS = 1000;
+const MAX_EXPLAIN_EVENTS = 50_000;
 
 export interface RegoEngineOptions {
   policy: EvaluablePolicy;
@@ -33,6 +38,14 @@ function dataRef(path: readonly (string | number)[]): string {
   return 'data' + path.map((p) => `[${typeof p === 'number' ? String(p) : JSON.stringify(p)}]`).join('');
 }
 
+/** The deny for an evaluation error: a limit reached, or any other error (fail closed). */
+function errorDecision(e: unknown): EngineDecision {
+  const code = errorCode(e);
+  const message = e instanceof Error ? e.message : String(e);
+  const limit = limitOfCode(code);
+  return limit ? limitExceeded(limit, code, message) : failClosed(code, message);
+}
+
 /** Creates the engine for one revision. Evaluation errors become a deny carrying the error code. */
 export function createRegoPolicyEngine(options: RegoEngineOptions): PolicyEngine {
   const entrypoint = options.entrypoint ?? DEFAULT_ENTRYPOINT;
@@ -53,10 +66,7 @@ export function createRegoPolicyEngine(options: RegoEngineOptions): PolicyEngine
       }
       return { allow: false, reasons: ['policy_undefined'], required_scopes: [] };
     } catch (e) {
-      const code = errorCode(e);
-      const message = e instanceof Error ? e.message : String(e);
-      const limit = limitOfCode(code);
-      return limit ? limitExceeded(limit, code, message) : failClosed(code, message);
+      return errorDecision(e);
     }
   }
 
@@ -70,7 +80,35 @@ export function createRegoPolicyEngine(options: RegoEngineOptions): PolicyEngine
     return { defined: true, value: toJson(value) };
   }
 
-  const engine: PolicyEngine = { revision: options.revision, evaluate, query };
+  /** evaluate, traced: the entrypoint (then the fallback when it is undefined), one trace for both. */
+  function explain(input: PolicyInput, mode: ExplainMode, budget?: EvalBudget): { decision: EngineDecision; explanation: DecisionExplanation } {
+    const opts = { input: input as unknown as Value, maxEvents: MAX_EXPLAIN_EVENTS, ...(budget ? { budget } : {}) };
+    const trace: Trace = { events: [], dropped: 0 };
+    const run = (ref: string): Traced<Value | undefined> => {
+      const t = policy.explainRef!(ref, opts);
+      trace.events.push(...t.trace.events);
+      trace.dropped += t.trace.dropped;
+      return t;
+    };
+    const decide = (): EngineDecision => {
+      const main = run(entrypoint);
+      if (main.error) return errorDecision(main.error);
+      if (main.result !== undefined) return interpretResult(toJson(main.result), entrypoint);
+      if (fallback) {
+        const alt = run(fallback);
+        if (alt.error) return errorDecision(alt.error);
+        if (alt.result !== undefined) {
+          if (typeof alt.result !== 'boolean') return failClosed('policy_invalid_result', `${fallback} is not a boolean`);
+          return interpretResult(alt.result, fallback);
+        }
+      }
+      return { allow: false, reasons: ['policy_undefined'], required_scopes: [] };
+    };
+    const decision = decide();
+    return { decision, explanation: explainTrace(trace, mode, MAX_EXPLAIN_STEPS) };
+  }
+
+  const engine: PolicyEngine = policy.explainRef ? { revision: options.revision, evaluate, query, explain } : { revision: options.revision, evaluate, query };
   if (options.gitCommit !== undefined) return { ...engine, gitCommit: options.gitCommit };
   return engine;
 }

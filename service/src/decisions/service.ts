@@ -6,6 +6,7 @@ import type { DecisionCache } from './decision-cache.js';
 import type { Computed } from './tiered-cache.js';
 import { buildPolicyInput } from './policy-input.js';
 import { hashToken } from '@mcp-authz/contract';
+import type { ExplainMode } from '../rego/index.js';
 import type {
   BatchDecisionRequest,
   DecisionAction,
@@ -107,12 +108,13 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     context: Record<string, unknown> | undefined,
     early: Prefetch | undefined,
     budget: EvalBudget | undefined,
+    uncached = false,
   ): Promise<{ decision: EngineDecision; revision: string; ttl: number; cacheHit: boolean }> {
     const engine = engines.current();
     if (!engine) {
       return { decision: { allow: false, reasons: ['policy_not_loaded'], required_scopes: [] }, revision: NO_REVISION, ttl: 0, cacheHit: false };
     }
-    if (!cache) {
+    if (!cache || uncached) {
       const decision = run(engine, v.subject, server, action, context, budget);
       const ttl = decision.error ? 0 : Math.min(decision.ttl_seconds ?? options.maxTtlSeconds, options.maxTtlSeconds, expLeft(v.subject.exp));
       return { decision, revision: engine.revision, ttl: Math.max(0, ttl), cacheHit: false };
@@ -138,13 +140,16 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     const t0 = performance.now();
     const d = engine.evaluate(buildPolicyInput(subject, server, action, context, now()), budget);
     metrics.observe('mcp_authz_policy_evaluation_seconds', (performance.now() - t0) / 1000);
-    if (d.error) {
-      metrics.increment('mcp_authz_policy_evaluation_errors_total', { code: d.error.code });
-      const limit = limitOfCode(d.error.code);
-      if (limit) metrics.increment('mcp_authz_evaluation_limit_total', { limit });
-      logger.error({ code: d.error.code, err: d.error.message, server: server.id, revision: engine.revision }, 'policy evaluation failed; denying');
-    }
+    noteError(engine, server, d);
     return d;
+  }
+
+  function noteError(engine: PolicyEngine, server: ServerRef, d: EngineDecision): void {
+    if (!d.error) return;
+    metrics.increment('mcp_authz_policy_evaluation_errors_total', { code: d.error.code });
+    const limit = limitOfCode(d.error.code);
+    if (limit) metrics.increment('mcp_authz_evaluation_limit_total', { limit });
+    logger.error({ code: d.error.code, err: d.error.message, server: server.id, revision: engine.revision }, 'policy evaluation failed; denying');
   }
 
   function expLeft(exp: number | undefined): number {
@@ -218,15 +223,39 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     context: Record<string, unknown> | undefined,
     early: Prefetch | undefined,
     budget: EvalBudget | undefined,
+    uncached = false,
   ): Promise<DecisionResponse> {
     if (!v.ok) return invalid(started, server, action, v.reason);
-    const r = await evaluate(v, server, action, context, early, budget);
+    const r = await evaluate(v, server, action, context, early, budget, uncached);
     const outcome: DecisionOutcome = r.decision.allow ? 'allow' : 'deny';
     return finish(started, server, action, outcome, r.decision, r.revision, r.ttl, r.cacheHit, v.subject);
   }
 
+  /**
+   * A decision with its explanation: evaluated afresh, around the decision cache (neither read nor
+   * filled), so the trace is of this very evaluation and an explained answer is never served to others.
+   */
+  async function decideExplained(request: DecisionRequest, mode: ExplainMode): Promise<DecisionResponse> {
+    const started = now();
+    const tokenHash = hashToken(request.token);
+    const v = await validate(request.token, request.server, tokenHash);
+    if (!v.ok) return invalid(started, request.server, request.action, v.reason);
+    const engine = engines.current();
+    if (!engine?.explain) return decideOne(started, v, request.server, request.action, request.context, undefined, newBudget(), true);
+    const t0 = performance.now();
+    const input = buildPolicyInput(v.subject, request.server, request.action, request.context, now());
+    const { decision, explanation } = engine.explain(input, mode, newBudget());
+    metrics.observe('mcp_authz_policy_evaluation_seconds', (performance.now() - t0) / 1000);
+    noteError(engine, request.server, decision);
+    const ttl = decision.error ? 0 : Math.max(0, Math.min(decision.ttl_seconds ?? options.maxTtlSeconds, options.maxTtlSeconds, expLeft(v.subject.exp)));
+    const response = finish(started, request.server, request.action, decision.allow ? 'allow' : 'deny', decision, engine.revision, ttl, false, v.subject);
+    response.explanation = explanation;
+    return response;
+  }
+
   return {
     async decide(request) {
+      if (request.explain !== undefined) return decideExplained(request, request.explain);
       const started = now();
       const tokenHash = hashToken(request.token);
       const early = prefetch(tokenHash, request.server, request.action, request.context);

@@ -1,5 +1,9 @@
 // Types of the decision path: requests, responses, the validated subject and the policy engine seam.
-import type { EvalBudget } from '../rego/index.js';
+import type { components } from '@mcp-authz/contract';
+import type { EvalBudget, ExplainMode } from '../rego/index.js';
+
+/** The explanation of an evaluation, as the decision API returns it. */
+export type DecisionExplanation = components['schemas']['Explanation'];
 
 /** A protected MCP server as the registry knows it (only what the policy input needs). */
 export interface ServerRef {
@@ -51,6 +55,8 @@ export interface DecisionRequest {
   action: DecisionAction;
   /** Caller-supplied context (e.g. client_ip); `time` is always set by the service. */
   context?: Record<string, unknown>;
+  /** Explain the evaluation (admins only, checked at the edge); bypasses the decision cache. */
+  explain?: ExplainMode;
 }
 
 export interface BatchDecisionRequest {
@@ -82,6 +88,8 @@ export interface DecisionResponse {
   /** The policy answer came from the decision cache (in-process or shared). */
   cached: boolean;
   subject?: DecisionSubject;
+  /** Requests with `explain` whose policy was evaluated. */
+  explanation?: DecisionExplanation;
 }
 
 /** The document Rego sees as `input` (DESIGN.md "Policy input"). */
@@ -118,6 +126,8 @@ export interface PolicyEngine {
    * evaluation errors throw (a RegoError with its code and location): the caller answers them.
    */
   query(path: readonly (string | number)[], input: unknown, budget?: EvalBudget): DataAnswer;
+  /** evaluate with an explanation (engines that can trace their evaluation). */
+  explain?(input: PolicyInput, mode: ExplainMode, budget?: EvalBudget): { decision: EngineDecision; explanation: DecisionExplanation };
 }
 
 /** Where the decision service gets the revision to use right now (swapped by policy reload). */

@@ -11,6 +11,8 @@ import { CoverageRecorder } from './eval/coverage.js';
 import { coverageReport, type CoverageReport } from './coverage-report.js';
 import { compileBody, DONE } from './eval/exprs.js';
 import { EMPTY_FRAME, EvalState, newFrame } from './eval/state.js';
+import { Tracer, type TraceSite } from './eval/trace.js';
+import type { Trace } from './explain.js';
 import { compileTerm } from './eval/terms.js';
 import { newNode, nodeValue, type DataNode, type Get, type Goal } from './eval/tree.js';
 import { resolveLimits, type EvalBudget, type EvalLimits, type ResolvedLimits } from './limits.js';
@@ -24,6 +26,9 @@ export type { EvalLimits, LimitKind } from './limits.js';
 export { capabilities, capabilityBuiltins } from './capabilities.js';
 export type { CoverageRange, CoverageReport, FileCoverage } from './coverage-report.js';
 export * from './value.js';
+export { EXPLAIN_MODES, explain, filterTrace, formatSteps, formatSummary, summarize } from './explain.js';
+export type { ExplainedClause, ExplainMode, ExplainStep, ExplainSummary, Explanation, FailedClause, Trace } from './explain.js';
+export type { TraceEvent, TraceOp, TraceSite } from './eval/trace.js';
 
 export interface ModuleSource {
   path: string;
@@ -66,10 +71,28 @@ export interface TestResult {
   output?: string[];
 }
 
+export interface ExplainOptions extends EvalOptions {
+  /** Events recorded at most (default 100,000); the rest are counted in `trace.dropped`. */
+  maxEvents?: number;
+}
+
+/** A traced evaluation: what it produced (or the error that stopped it) and its trace. */
+export interface Traced<T> {
+  result?: T;
+  error?: RegoError;
+  trace: Trace;
+}
+
 export interface Policy {
   readonly modules: readonly ModuleSource[];
   evalQuery(query: string, opts?: EvalOptions): QueryResult[];
   evalRef(ref: string, opts?: EvalOptions): Value | undefined;
+  /**
+   * evalQuery and evalRef with a trace. They run a second compilation of the policy made for tracing
+   * (built on first use), so the plain evaluations carry no tracing code at all.
+   */
+  explainQuery(query: string, opts?: ExplainOptions): Traced<QueryResult[]>;
+  explainRef(ref: string, opts?: ExplainOptions): Traced<Value | undefined>;
   runTests(opts?: { filter?: RegExp } & EvalOptions): TestResult[];
   /** Rows reached by the evaluations so far, in OPA's report format; undefined unless compiled with coverage. */
   coverage(): CoverageReport | undefined;
@@ -86,6 +109,7 @@ interface CompiledQuery {
 
 const QUERY_FILE = 'query.rego';
 const MAX_CACHED_QUERIES = 256;
+const MAX_TRACE_EVENTS = 100_000;
 
 /** Converts anything thrown during evaluation into a RegoError. */
 function toRegoError(e: unknown): RegoError | RegoCompileError {
@@ -117,10 +141,14 @@ class CompiledPolicy implements Policy {
   private readonly limits: EvalLimits | undefined;
   private defaultLimits: ResolvedLimits | undefined;
 
+  /** The same policy compiled for tracing, made by the first explain call. */
+  private traced: CompiledPolicy | undefined;
+
   constructor(
     readonly modules: readonly ModuleSource[],
     private readonly program: CompiledProgram,
     limits: EvalLimits | undefined,
+    private readonly data: Value | undefined,
     private readonly recorder?: CoverageRecorder,
   ) {
     this.limits = limits;
@@ -147,6 +175,51 @@ class CompiledPolicy implements Policy {
     return this.spare;
   }
 
+  private tracedPolicy(): CompiledPolicy {
+    this.traced ??= new CompiledPolicy(this.modules, compileProgram([...this.modules], this.data, this.program.builtins, { traceHolder: { tracer: new Tracer(0) } }), this.limits, this.data);
+    return this.traced;
+  }
+
+  /** Runs `evaluate` on the traced policy with a tracer; `text` names the query or ref at depth 0. */
+  private withTracer<T>(text: string, opts: ExplainOptions | undefined, evaluate: (p: CompiledPolicy, o: EvalOptions | undefined) => T, defined: (r: T) => boolean): Traced<T> {
+    const traced = this.tracedPolicy();
+    const tracer = new Tracer(opts?.maxEvents ?? MAX_TRACE_EVENTS);
+    const root: TraceSite = { kind: 'rule', rule: 'query', location: { file: QUERY_FILE, row: 1, col: 1 }, text };
+    const userPrint = opts?.print;
+    // print output becomes a note at the place of the last event (the print expression's eval).
+    const print = (line: string): void => {
+      tracer.emit('note', tracer.events.at(-1)?.site ?? root, tracer.depth, line);
+      userPrint?.(line);
+    };
+    const holder = traced.program.traceHolder!;
+    const idle = holder.tracer;
+    tracer.emit('enter', root);
+    tracer.depth = 1;
+    holder.tracer = tracer;
+    try {
+      const result = evaluate(traced, { ...opts, print });
+      tracer.depth = 0;
+      tracer.emit(defined(result) ? 'exit' : 'fail', root);
+      return { result, trace: { events: tracer.events, dropped: tracer.dropped } };
+    } catch (e) {
+      const err = toRegoError(e);
+      tracer.depth = 0;
+      tracer.emit('fail', root);
+      const error = err instanceof RegoError ? err : new RegoError(err.errors[0]?.code ?? 'eval_internal_error', err.message);
+      return { error, trace: { events: tracer.events, dropped: tracer.dropped } };
+    } finally {
+      holder.tracer = idle;
+    }
+  }
+
+  explainQuery(query: string, opts?: ExplainOptions): Traced<QueryResult[]> {
+    return this.withTracer(query, opts, (p, o) => p.evalQuery(query, o), (r) => r.length > 0);
+  }
+
+  explainRef(ref: string, opts?: ExplainOptions): Traced<Value | undefined> {
+    return this.withTracer(ref, opts, (p, o) => p.evalRef(ref, o), (r) => r !== undefined);
+  }
+
   private release(s: EvalState): void {
     s.settle();
     if (s !== this.spare) return;
@@ -154,8 +227,11 @@ class CompiledPolicy implements Policy {
     this.spareBusy = false;
   }
 
-  private context(): CodegenContext {
-    return { root: this.program.root, builtins: this.program.builtins, boundBefore: this.program.boundBefore, slots: new Map(), nslots: 0 };
+  private context(query?: string): CodegenContext {
+    const ctx: CodegenContext = { root: this.program.root, builtins: this.program.builtins, boundBefore: this.program.boundBefore, slots: new Map(), nslots: 0 };
+    const holder = this.program.traceHolder;
+    if (holder && query !== undefined) ctx.trace = { sources: new Map([[QUERY_FILE, query]]), rule: 'query', holder };
+    return ctx;
   }
 
   private compileQuery(query: string): CompiledQuery {
@@ -178,7 +254,7 @@ class CompiledPolicy implements Policy {
     const sctx = safetyContext({ ...this.program, errors, boundBefore: this.program.boundBefore }, names);
     checkBody(sctx, captured, new Set());
     errors.throwIfAny();
-    const ctx = this.context();
+    const ctx = this.context(query);
     const { goal } = compileBody(ctx, captured, new Set(), DONE);
     const exprSlots = captures.map((name) => (name === undefined ? undefined : ctx.slots.get(name)));
     const bindings: [string, number][] = [];
@@ -282,8 +358,8 @@ export function compilePolicy(opts: CompileOptions): Policy {
   const allowed = opts.builtins;
   const builtins = allowed === undefined ? BUILTINS : new Map([...BUILTINS].filter(([name]) => allowed.has(name)));
   const recorder = opts.coverage ? new CoverageRecorder() : undefined;
-  const program = compileProgram(opts.modules, opts.data, builtins, recorder);
-  return new CompiledPolicy([...opts.modules], program, opts.limits, recorder);
+  const program = compileProgram(opts.modules, opts.data, builtins, recorder ? { coverage: recorder } : {});
+  return new CompiledPolicy([...opts.modules], program, opts.limits, opts.data, recorder);
 }
 
 /** Parses a Rego term literal (sets allowed), e.g. for input terms. */

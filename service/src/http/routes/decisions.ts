@@ -1,7 +1,9 @@
 // POST /v1/decisions and POST /v1/decisions/batch: checks the caller may ask about the server and the
 // request's size and depth limits, then asks the decision service (a bad token is an outcome, not an error).
 import type { ServerResponse } from 'node:http';
+import type { components } from '@mcp-authz/contract';
 import type { DecisionAction, ServerRef } from '../../decisions/index.js';
+import type { ExplainMode } from '../../decisions/index.js';
 import type { AppDeps } from '../deps.js';
 import type { BodyRequest } from '../middleware/contract-body.js';
 import { callerOf, requestIdOf } from '../request-state.js';
@@ -15,6 +17,17 @@ interface DecisionBody {
   server: string;
   action: DecisionAction;
   context?: Record<string, unknown>;
+  explain?: components['schemas']['DecisionRequest']['explain'];
+}
+
+/**
+ * The explain mode asked for, if any. Explanations show the policy's rules and conditions, so only
+ * admin callers get them; anyone else asking is refused rather than silently answered without one.
+ */
+function explainModeOf(res: ServerResponse, explain: DecisionBody['explain']): ExplainMode | undefined {
+  if (explain === undefined || explain === false) return undefined;
+  if (callerOf(res).role !== 'admin') throw new HttpProblem('admin_required', 'explain is for admin callers');
+  return explain === true ? 'fails' : explain;
 }
 
 interface BatchBody {
@@ -49,11 +62,13 @@ export const decisionRoutes: RouteModule = (deps) => {
     const body = bodyOf<DecisionBody>(req);
     checkActionLimits([body.action], body.context, limits, false);
     const server = serverFor(deps, res, body.server);
+    const explain = explainModeOf(res, body.explain);
     const answer = await decisions.service.decide({
       token: body.token,
       server,
       action: body.action,
       ...(body.context !== undefined ? { context: body.context } : {}),
+      ...(explain !== undefined ? { explain } : {}),
     });
     if (answer.outcome === 'invalid_token') logRefusedToken(deps, res, server.id, answer.reasons[0]);
     sendNoStoreJson(res, answer);

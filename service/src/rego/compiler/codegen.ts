@@ -8,6 +8,7 @@ import { covered, coveredDefault, type CoverageRecorder } from '../eval/coverage
 import { compileBody, DONE } from '../eval/exprs.js';
 import { compilePattern, compileTerm, type Matcher } from '../eval/terms.js';
 import { CLAUSE_END, type CompiledClause, type CompiledRule, type DataNode, type Get, type Goal } from '../eval/tree.js';
+import { tracedClause, tracedDefault, tracedValue, type TraceCodegen, type TraceHolder } from '../eval/trace.js';
 import { keyOf } from '../eval/values.js';
 import type { Clause } from './resolve.js';
 import type { PlacedRule } from './tree-build.js';
@@ -17,10 +18,17 @@ export interface CodegenShared {
   builtins: ReadonlyMap<string, BuiltinDecl>;
   boundBefore: WeakMap<Expr, Set<string>>;
   coverage?: CoverageRecorder;
+  /** Compile for tracing (see eval/trace.ts): the module sources expression text comes from, the tracer's holder. */
+  trace?: { sources: ReadonlyMap<string, string>; holder: TraceHolder };
 }
 
-function newContext(shared: CodegenShared): CodegenContext {
-  return { ...shared, slots: new Map(), nslots: 0 };
+function newContext(shared: CodegenShared, rule?: string): CodegenContext {
+  const ctx: CodegenContext = {
+    root: shared.root, builtins: shared.builtins, boundBefore: shared.boundBefore, slots: new Map(), nslots: 0,
+    ...(shared.coverage ? { coverage: shared.coverage } : {}),
+  };
+  if (shared.trace && rule !== undefined) ctx.trace = { ...shared.trace, rule };
+  return ctx;
 }
 
 function isConstant(t: Term): boolean {
@@ -32,8 +40,24 @@ function isConstant(t: Term): boolean {
   return ok;
 }
 
-function compileClause(shared: CodegenShared, clause: Clause, suffix: Term[]): CompiledClause {
-  const ctx = newContext(shared);
+/** A clause body compiled for tracing (see tracedClause). */
+function tracedBody(ctx: CodegenContext, trace: TraceCodegen, clause: Clause, B: Set<string>): { goal: Goal; bound: Set<string> } {
+  let bound = B;
+  const goal = tracedClause(
+    trace,
+    clause.loc,
+    (end) => {
+      const r = compileBody(ctx, clause.body, B, end);
+      bound = r.bound;
+      return r.goal;
+    },
+    CLAUSE_END,
+  );
+  return { goal, bound };
+}
+
+function compileClause(shared: CodegenShared, clause: Clause, suffix: Term[], rule: string, valueOnlyDefault: boolean): CompiledClause {
+  const ctx = newContext(shared, rule);
   const B = new Set<string>();
   const args = clause.args ?? [];
   const argsSlot = args.length > 0 ? tempSlot(ctx) : -1;
@@ -45,10 +69,13 @@ function compileClause(shared: CodegenShared, clause: Clause, suffix: Term[]): C
   });
   // With coverage, a clause whose body succeeds marks its head's row, as OPA's rule exit does.
   const end = shared.coverage === undefined ? CLAUSE_END : covered(shared.coverage, clause.loc, CLAUSE_END);
-  const { goal, bound } = compileBody(ctx, clause.body, B, end);
+  const { goal, bound } = ctx.trace ? tracedBody(ctx, ctx.trace, clause, B) : compileBody(ctx, clause.body, B, end);
   bodyGoal = goal;
   const valueTerm = clause.value ?? scalarTerm(true, clause.loc);
-  const value = compileTerm(ctx, valueTerm, new Set(bound));
+  let value = compileTerm(ctx, valueTerm, new Set(bound));
+  // A default's body never runs (evalComplete takes its value): its value reports it instead.
+  if (ctx.trace && valueOnlyDefault) value = tracedDefault(ctx.trace, clause.loc, value);
+  else if (ctx.trace && clause.value) value = tracedValue(ctx.trace, clause.value.loc, value);
   const suffixTerms = suffix.map((t) => compileTerm(ctx, t, new Set(bound)));
   const first = matchers[0];
   return {
@@ -137,7 +164,7 @@ export function generate(shared: CodegenShared, placed: PlacedRule[]): void {
       kind: p.resolved.rule.kind,
       order,
       arity: p.resolved.rule.head.args?.length,
-      clauses: p.resolved.clauses.map((c) => compileClause(shared, c, p.suffix)),
+      clauses: p.resolved.clauses.map((c) => compileClause(shared, c, p.suffix, p.node.name, p.resolved.rule.isDefault && p.resolved.rule.kind !== 'function')),
       loc: p.resolved.rule.loc,
     };
     if (rule.kind === 'function') p.node.memoizable = memoizable;

@@ -4,6 +4,7 @@ import type { BuiltinDecl } from '../builtins/types.js';
 import { ErrorList } from '../errors.js';
 import { arityOf, resolveCallee } from '../eval/calls.js';
 import type { CoverageRecorder } from '../eval/coverage.js';
+import type { TraceHolder } from '../eval/trace.js';
 import type { DataNode } from '../eval/tree.js';
 import { ParseError, parseModuleAst } from '../parser.js';
 import type { Value } from '../value.js';
@@ -25,6 +26,8 @@ export interface CompiledProgram {
   sources: Map<string, string>;
   /** The parsed modules (what coverage reports on). */
   modules: Module[];
+  /** The tracer holder of a program compiled for tracing. */
+  traceHolder?: TraceHolder;
 }
 
 interface State {
@@ -38,6 +41,9 @@ interface State {
   placed: PlacedRule[];
   boundBefore: WeakMap<Expr, Set<string>>;
   coverage?: CoverageRecorder;
+  /** Set to compile for tracing: every clause and expression emits trace events to its tracer. */
+  traceHolder: TraceHolder | undefined;
+  sources: Map<string, string>;
 }
 
 export function safetyContext(st: { root: DataNode; builtins: ReadonlyMap<string, BuiltinDecl>; errors: ErrorList; boundBefore: WeakMap<Expr, Set<string>> }, names: Map<string, string>): SafetyContext {
@@ -94,27 +100,33 @@ const STAGES: readonly [string, (st: State) => void][] = [
   ],
   [
     'codegen',
-    (st) => generate({ root: st.root!, builtins: st.builtins, boundBefore: st.boundBefore, ...(st.coverage ? { coverage: st.coverage } : {}) }, st.placed),
+    (st) => generate({
+      root: st.root!, builtins: st.builtins, boundBefore: st.boundBefore,
+      ...(st.coverage ? { coverage: st.coverage } : {}),
+      ...(st.traceHolder ? { trace: { sources: st.sources, holder: st.traceHolder } } : {}),
+    }, st.placed),
   ],
 ];
 
 /** Compiles modules and base data into a program; throws RegoCompileError with every problem found. */
-export function compileProgram(
-  files: SourceFile[],
-  data: Value | undefined,
-  builtins: ReadonlyMap<string, BuiltinDecl>,
-  coverage?: CoverageRecorder,
-): CompiledProgram {
+/** What a compilation may add: coverage recording (`test --coverage`) or tracing (explain). */
+export interface CompileExtras {
+  coverage?: CoverageRecorder;
+  traceHolder?: TraceHolder;
+}
+
+export function compileProgram(files: SourceFile[], data: Value | undefined, builtins: ReadonlyMap<string, BuiltinDecl>, extras: CompileExtras = {}): CompiledProgram {
   const sources = new Map(files.map((f) => [f.path, f.source]));
   const st: State = {
     files, data, builtins, errors: new ErrorList(sources), modules: [], resolved: [], placed: [], boundBefore: new WeakMap(),
-    ...(coverage ? { coverage } : {}),
+    traceHolder: extras.traceHolder, sources,
+    ...(extras.coverage ? { coverage: extras.coverage } : {}),
   };
   for (const [, run] of STAGES) {
     run(st);
     st.errors.throwIfAny();
   }
-  return { root: st.root!, builtins, boundBefore: st.boundBefore, sources, modules: st.modules };
+  return { root: st.root!, builtins, boundBefore: st.boundBefore, sources, modules: st.modules, ...(extras.traceHolder ? { traceHolder: extras.traceHolder } : {}) };
 }
 
 export type { Body };

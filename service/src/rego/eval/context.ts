@@ -2,6 +2,7 @@
 import type { Expr } from '../ast.js';
 import type { BuiltinDecl } from '../builtins/types.js';
 import type { CoverageRecorder } from './coverage.js';
+import type { TraceCodegen } from './trace.js';
 import type { DataNode } from './tree.js';
 
 export interface CodegenContext {
@@ -13,6 +14,8 @@ export interface CodegenContext {
   nslots: number;
   /** Set only when coverage is asked for (see coverage.ts). */
   coverage?: CoverageRecorder;
+  /** Set when compiling a traced program (see trace.ts): bodies then emit trace events. */
+  trace?: TraceCodegen;
 }
 
 export function slotOf(ctx: CodegenContext, name: string): number {

@@ -6,6 +6,7 @@ import { arityOf, compileOutputCall, resolveCallee } from './calls.js';
 import { type CodegenContext, findNode, tempSlot } from './context.js';
 import { Memo, type EvalState, type Frame, type K, type Mock } from './state.js';
 import { compilePattern, compileTerm, unboundValueVars, type Matcher } from './terms.js';
+import { tracedExpr } from './trace.js';
 import { overlay, type Goal } from './tree.js';
 import { enumerate } from './values.js';
 import { covered } from './coverage.js';
@@ -22,7 +23,10 @@ export function compileBody(ctx: CodegenContext, body: Body, B: Set<string>, fin
     compileExpr(ctx, body[body.length - 1], bound, DONE);
   }
   let next = final;
-  for (let i = body.length - 1; i >= 0; i--) next = compileExpr(ctx, body[i], new Set(befores[i]), next);
+  const trace = ctx.trace;
+  for (let i = body.length - 1; i >= 0; i--) {
+    next = trace ? tracedExpr(trace, body[i], (n) => compileExpr(ctx, body[i], new Set(befores[i]), n), next) : compileExpr(ctx, body[i], new Set(befores[i]), next);
+  }
   return { goal: next, bound };
 }
 
