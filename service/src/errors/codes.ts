@@ -139,15 +139,17 @@ export type ServiceErrorCode =
   | PolicyLoadErrorCode
   | OtherErrorCode;
 
-/** Every code as a runtime list (token codes spelled out), for tests and documentation. */
+/** Every code once, as a runtime list (token codes spelled out; `internal_error` is both a problem and an OPA code). */
 export const SERVICE_ERROR_CODES: readonly ServiceErrorCode[] = [
-  ...INVALID_REASONS.map((r) => `ERR_TOKEN_${r.toUpperCase()}` as TokenErrorCode),
-  ...PROBLEM_CODES,
-  ...OPA_ERROR_CODES,
-  ...REGO_ERROR_CODES,
-  ...BUNDLE_ERROR_CODES,
-  ...POLICY_LOAD_ERROR_CODES,
-  ...OTHER_ERROR_CODES,
+  ...new Set<ServiceErrorCode>([
+    ...INVALID_REASONS.map((r) => `ERR_TOKEN_${r.toUpperCase()}` as TokenErrorCode),
+    ...PROBLEM_CODES,
+    ...OPA_ERROR_CODES,
+    ...REGO_ERROR_CODES,
+    ...BUNDLE_ERROR_CODES,
+    ...POLICY_LOAD_ERROR_CODES,
+    ...OTHER_ERROR_CODES,
+  ]),
 ];
 
 /** Whether `code` is one of the service's error codes. */

@@ -1,6 +1,6 @@
 // Every problem the API answers, with its stable code, status and title (RFC 9457 bodies).
 // Features add their codes to PROBLEMS (and to errors/codes.ts); handlers throw HttpProblem and the error handler renders it.
-import { AuthzServiceError, type ProblemCode } from '../errors/index.js';
+import { AuthzServiceError, type ProblemCode, type ServiceErrorCode } from '../errors/index.js';
 
 export type { ProblemCode } from '../errors/index.js';
 
@@ -25,6 +25,12 @@ export const PROBLEMS = {
   too_many_failures: { status: 429, title: 'Too many failed authentication attempts' },
   internal_error: { status: 500, title: 'Internal error' },
 } as const satisfies Record<ProblemCode, { status: number; title: string }>;
+
+/**
+ * Service errors other than HttpProblem that answer as a problem, by their code. Empty today: any
+ * other service error that reaches the error handler is a bug, answered as a logged internal_error.
+ */
+export const SERVICE_ERROR_PROBLEMS: Partial<Record<ServiceErrorCode, ProblemCode>> = {};
 
 export interface ProblemExtras {
   headers?: Record<string, string>;
