@@ -1,5 +1,6 @@
 // A small reader and writer of gzip-compressed tar archives (ustar, pax and GNU long names): what
 // OPA bundles are. Only regular files are kept; links and devices are refused.
+import { AuthzServiceError } from '../errors/index.js';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
 export interface TarEntry {
@@ -17,7 +18,8 @@ export interface TarReadLimits {
 export const DEFAULT_TAR_LIMITS: TarReadLimits = { maxBytes: 256 * 1024 * 1024, maxEntries: 10_000 };
 
 /** A malformed or oversized archive; the message says what was wrong. */
-export class TarError extends Error {
+export class TarError extends AuthzServiceError<'ERR_TAR_INVALID'> {
+  readonly code = 'ERR_TAR_INVALID';
   constructor(message: string) {
     super(message);
     this.name = 'TarError';

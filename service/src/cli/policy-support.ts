@@ -1,4 +1,5 @@
 // Shared plumbing of the policy CLI commands (eval, test, check): loading, compiling, error reports.
+import { AuthzServiceError } from '../errors/index.js';
 import { readFile } from 'node:fs/promises';
 import { compilePolicy, formatRegoError, RegoCompileError, RegoError } from '../rego/index.js';
 import type { Policy } from '../rego/index.js';
@@ -9,7 +10,8 @@ import type { CliIo } from './types.js';
 
 
 /** Bad command-line usage: reported with the usage text, exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends AuthzServiceError<'ERR_CLI_USAGE'> {
+  readonly code = 'ERR_CLI_USAGE';
   constructor(message: string, readonly usage: string) {
     super(message);
     this.name = 'UsageError';
@@ -17,7 +19,8 @@ export class UsageError extends Error {
 }
 
 /** A file named on the command line that cannot be read or parsed. */
-export class InputFileError extends Error {
+export class InputFileError extends AuthzServiceError<'ERR_CLI_INPUT_FILE'> {
+  readonly code = 'ERR_CLI_INPUT_FILE';
   constructor(readonly file: string, readonly reason: string) {
     super(`${file}: ${reason}`);
     this.name = 'InputFileError';

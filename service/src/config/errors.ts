@@ -1,7 +1,8 @@
 // The configuration error: every problem names the key (or environment variable) it is about.
+import { AuthzServiceError } from '../errors/index.js';
 import type { SchemaIssue } from '../schema/create-ajv.js';
 
-export class ConfigError extends Error {
+export class ConfigError extends AuthzServiceError<'ERR_CONFIG_INVALID'> {
   readonly code = 'ERR_CONFIG_INVALID';
   readonly issues: readonly SchemaIssue[];
 

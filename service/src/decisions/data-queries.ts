@@ -1,5 +1,6 @@
 // Reads of policy documents for the OPA Data API: the current revision, one evaluation budget per
 // request (the same limits as decisions), a decision id per query, and the evaluation metrics.
+import { AuthzServiceError, type ServiceErrorCode } from '../errors/index.js';
 import { randomUUID } from 'node:crypto';
 import { EvalBudget, limitOfCode } from '../rego/index.js';
 import { noopMetrics, silentLogger, type Logger, type MetricsHooks } from '../hooks/index.js';
@@ -22,9 +23,9 @@ export interface DataQueryResult {
 }
 
 /** A query that could not be answered: no revision loaded, or its evaluation failed (code, location). */
-export class DataQueryError extends Error {
+export class DataQueryError extends AuthzServiceError {
   constructor(
-    readonly code: string,
+    readonly code: ServiceErrorCode,
     message: string,
     readonly location?: { file: string; row: number; col: number },
   ) {
@@ -54,7 +55,7 @@ export function createDataQueries(options: DataQueryOptions): DataQueries {
         const answer = engine.query(path, input, budget);
         return { decision_id: newId(), revision: engine.revision, answer };
       } catch (e) {
-        const code = typeof (e as { code?: unknown } | null)?.code === 'string' ? (e as { code: string }).code : 'eval_internal_error';
+        const code: ServiceErrorCode = e instanceof AuthzServiceError ? e.code : 'eval_internal_error';
         const message = e instanceof Error ? e.message : String(e);
         metrics.increment('mcp_authz_policy_evaluation_errors_total', { code });
         const limit = limitOfCode(code);

@@ -1,5 +1,6 @@
 // PolicyEngine over a compiled OPA wasm module (opa-wasm's LoadedPolicy): the same entrypoint,
 // fallback, result interpretation and wall-clock budget as the Rego engine.
+import { AuthzServiceError, type RegoErrorCode } from '../errors/index.js';
 import { LIMIT_ERROR_CODES, type EvalBudget } from '../rego/index.js';
 import { failClosed, interpretResult, limitExceeded } from './interpret-result.js';
 import { DEFAULT_ENTRYPOINT, DEFAULT_FALLBACK_ENTRYPOINT } from './rego-engine.js';
@@ -37,7 +38,7 @@ function describe(e: unknown): string {
 }
 
 /** Carries the Rego engine's time-limit code, so callers that read codes (the Data API) treat both engines alike. */
-class TimeExceeded extends Error {
+class TimeExceeded extends AuthzServiceError<RegoErrorCode> {
   readonly code = LIMIT_ERROR_CODES.time;
 }
 

@@ -1,5 +1,6 @@
 // The development issuer's key: one Ed25519 key pair kept in `.mcp-authz/dev-issuer/` under the
 // working directory, made on first use. It signs tokens for trying things; it is never a production key.
+import { AuthzServiceError } from '../errors/index.js';
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,7 +25,8 @@ export interface DevKey {
 }
 
 /** A key file that exists but is not a development key. */
-export class DevKeyError extends Error {
+export class DevKeyError extends AuthzServiceError<'ERR_DEV_KEY'> {
+  readonly code = 'ERR_DEV_KEY';
   constructor(readonly file: string, reason: string) {
     super(`${file}: ${reason}; delete the folder to make a new development key`);
     this.name = 'DevKeyError';

@@ -4,7 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pathOf } from './middleware/request-context.js';
-import { HttpProblem, PROBLEMS } from './problems.js';
+import { AuthzServiceError, type ServiceErrorCode } from '../errors/index.js';
+import { HttpProblem, PROBLEMS, SERVICE_ERROR_PROBLEMS } from './problems.js';
 import { requestIdOf } from './request-state.js';
 
 const PARSER_ERRORS: Record<string, HttpProblem['code']> = {
@@ -16,9 +17,14 @@ const PARSER_ERRORS: Record<string, HttpProblem['code']> = {
   'request.size.invalid': 'malformed_body',
 };
 
-/** The problem an error stands for: an HttpProblem, or a body parser's error; undefined otherwise. */
+/** The problem an error stands for: an HttpProblem, a service error the table maps, or a body parser's error; undefined otherwise. */
 export function toProblem(err: unknown): HttpProblem | undefined {
   if (err instanceof HttpProblem) return err;
+  if (err instanceof AuthzServiceError) {
+    const serviceCode: ServiceErrorCode = (err as AuthzServiceError).code;
+    const code = SERVICE_ERROR_PROBLEMS[serviceCode];
+    return code === undefined ? undefined : new HttpProblem(code);
+  }
   const type = (err as { type?: unknown } | null)?.type;
   if (typeof type === 'string' && PARSER_ERRORS[type] !== undefined) return new HttpProblem(PARSER_ERRORS[type]);
   return undefined;

@@ -2,13 +2,13 @@
 // OPA's code strings, so OPA's clients read them. The service's problems map onto those codes here.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { AuthzServiceError, type OpaErrorCode } from '../errors/index.js';
 import { toProblem } from './error-handler.js';
 import { pathOf } from './middleware/request-context.js';
 import type { ProblemCode } from './problems.js';
 import { requestIdOf } from './request-state.js';
 
-/** OPA's error codes (its server/types package). */
-export type OpaErrorCode = 'internal_error' | 'unauthorized' | 'invalid_parameter' | 'resource_not_found' | 'undefined_document';
+export type { OpaErrorCode } from '../errors/index.js';
 
 /** One entry of `errors`: an evaluation error with where it happened, as OPA reports it. */
 export interface OpaErrorDetail {
@@ -18,7 +18,7 @@ export interface OpaErrorDetail {
 }
 
 /** An error a route answers in OPA's shape. */
-export class OpaError extends Error {
+export class OpaError extends AuthzServiceError<OpaErrorCode> {
   constructor(
     readonly status: number,
     readonly code: OpaErrorCode,

@@ -1,5 +1,8 @@
 // Every problem the API answers, with its stable code, status and title (RFC 9457 bodies).
-// Features add their codes to PROBLEMS; handlers throw HttpProblem and the error handler renders it.
+// Features add their codes to PROBLEMS (and to errors/codes.ts); handlers throw HttpProblem and the error handler renders it.
+import { AuthzServiceError, type ProblemCode, type ServiceErrorCode } from '../errors/index.js';
+
+export type { ProblemCode } from '../errors/index.js';
 
 export const PROBLEMS = {
   invalid_request: { status: 400, title: 'The request does not match the contract' },
@@ -21,9 +24,13 @@ export const PROBLEMS = {
   arguments_too_large: { status: 413, title: 'Action arguments over the size limit' },
   too_many_failures: { status: 429, title: 'Too many failed authentication attempts' },
   internal_error: { status: 500, title: 'Internal error' },
-} as const satisfies Record<string, { status: number; title: string }>;
+} as const satisfies Record<ProblemCode, { status: number; title: string }>;
 
-export type ProblemCode = keyof typeof PROBLEMS;
+/**
+ * Service errors other than HttpProblem that answer as a problem, by their code. Empty today: any
+ * other service error that reaches the error handler is a bug, answered as a logged internal_error.
+ */
+export const SERVICE_ERROR_PROBLEMS: Partial<Record<ServiceErrorCode, ProblemCode>> = {};
 
 export interface ProblemExtras {
   headers?: Record<string, string>;
@@ -31,7 +38,7 @@ export interface ProblemExtras {
 }
 
 /** An error that becomes an application/problem+json response. */
-export class HttpProblem extends Error {
+export class HttpProblem extends AuthzServiceError<ProblemCode> {
   readonly code: ProblemCode;
   readonly status: number;
   readonly extras: ProblemExtras;

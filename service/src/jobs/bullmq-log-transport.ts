@@ -1,4 +1,5 @@
 // Decision log transport on BullMQ: per sink a queue capped in Redis, a worker, and a bounded spill file.
+import { AuthzServiceError } from '../errors/index.js';
 import { Queue, Worker } from 'bullmq';
 import {
   DEFAULT_QUEUE_LIMITS,
@@ -58,7 +59,8 @@ const ATTEMPTS = 1_000_000;
  */
 const MAX_ADDS_IN_FLIGHT = 4;
 
-class QueueFullError extends Error {
+class QueueFullError extends AuthzServiceError<'ERR_LOG_QUEUE_FULL'> {
+  readonly code = 'ERR_LOG_QUEUE_FULL';
   constructor() {
     super('decision log queue in Redis is full');
   }

@@ -1,5 +1,6 @@
 // The built-in authorization server's accounts: a YAML file (re-read when it changes) or the shared
 // store (Redis, shared by replicas). Only scrypt hashes are kept.
+import { AuthzServiceError } from '../errors/index.js';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { parse, stringify } from 'yaml';
 import type { SharedStore } from '../store/index.js';
@@ -23,7 +24,7 @@ export interface UserStore {
   put(user: OAuthUser): Promise<void>;
 }
 
-export class UserStoreError extends Error {
+export class UserStoreError extends AuthzServiceError<'ERR_OAUTH_USERS'> {
   readonly code = 'ERR_OAUTH_USERS';
 }
 

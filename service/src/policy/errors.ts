@@ -1,13 +1,11 @@
 // Typed errors of the policy directory loader: a stable code and the file they concern.
+import { AuthzServiceError, type PolicyLoadErrorCode } from '../errors/index.js';
 
 /** Stable codes: callers (service reload, CLI) branch on these, never on message text. */
-export type PolicyLoadErrorCode =
-  | 'policy_load_error' // a path is missing, unreadable or of an unsupported type
-  | 'policy_data_error' // a data.json / data.yaml file does not parse
-  | 'policy_data_conflict'; // two data files define the same document differently
+export type { PolicyLoadErrorCode } from '../errors/index.js';
 
 /** A failure to load a policy directory; `file` names the offending file (as given or found). */
-export class PolicyLoadError extends Error {
+export class PolicyLoadError extends AuthzServiceError<PolicyLoadErrorCode> {
   readonly code: PolicyLoadErrorCode;
   readonly file: string;
   /** The failure without the file name (the message is `file: reason`). */

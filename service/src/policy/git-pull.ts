@@ -1,4 +1,5 @@
 // Pulls a policy git repository into POLICY_DIR with the git CLI (execFile, never a shell).
+import { AuthzServiceError } from '../errors/index.js';
 import { execFile } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ export interface GitPullOptions {
 /** `invalid_url` / `invalid_branch`: refused before git runs; `git_failed`: git itself failed. */
 export type GitPullFailure = 'invalid_url' | 'invalid_branch' | 'git_failed';
 
-export class GitPullError extends Error {
+export class GitPullError extends AuthzServiceError<'policy_git_error'> {
   readonly code = 'policy_git_error';
   constructor(
     readonly reason: GitPullFailure,

@@ -1,11 +1,13 @@
 // Parses JSON and YAML documents (data files, CLI input) keeping integers beyond 2^53 exact.
+import { AuthzServiceError } from '../errors/index.js';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 
 /** Document formats recognised by file extension. */
 export type DocumentFormat = 'json' | 'yaml';
 
 /** Thrown when a document does not parse; `line` is 1-based when known. */
-export class DocumentParseError extends Error {
+export class DocumentParseError extends AuthzServiceError<'ERR_DOCUMENT_PARSE'> {
+  readonly code = 'ERR_DOCUMENT_PARSE';
   readonly line?: number;
   constructor(message: string, line?: number) {
     super(message);

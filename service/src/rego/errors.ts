@@ -1,4 +1,7 @@
 // Rego engine errors: one evaluation error (RegoError) and a batch of compile errors, with OPA's codes.
+import { AuthzServiceError, type RegoErrorCode } from '../errors/index.js';
+
+export type { RegoErrorCode } from '../errors/index.js';
 
 export interface RegoLocation {
   file: string;
@@ -7,7 +10,7 @@ export interface RegoLocation {
 }
 
 export interface RegoErrorInfo {
-  code: string;
+  code: RegoErrorCode;
   message: string;
   location?: RegoLocation;
   /** The source line and a caret under the column. */
@@ -15,12 +18,12 @@ export interface RegoErrorInfo {
 }
 
 /** One error raised while evaluating (or a single located problem). */
-export class RegoError extends Error {
-  readonly code: string;
+export class RegoError extends AuthzServiceError<RegoErrorCode> {
+  readonly code: RegoErrorCode;
   readonly location?: RegoLocation;
   readonly details?: string;
 
-  constructor(code: string, message: string, location?: RegoLocation, details?: string) {
+  constructor(code: RegoErrorCode, message: string, location?: RegoLocation, details?: string) {
     super(message);
     this.name = 'RegoError';
     this.code = code;
@@ -40,7 +43,8 @@ export class RegoError extends Error {
 }
 
 /** Every parse or compile problem found, reported at once. */
-export class RegoCompileError extends Error {
+export class RegoCompileError extends AuthzServiceError<'ERR_REGO_COMPILE'> {
+  readonly code = 'ERR_REGO_COMPILE';
   readonly errors: RegoErrorInfo[];
 
   constructor(errors: RegoErrorInfo[]) {
@@ -69,7 +73,7 @@ export class ErrorList {
 
   constructor(private readonly sources: ReadonlyMap<string, string>) {}
 
-  add(code: string, message: string, loc?: RegoLocation): void {
+  add(code: RegoErrorCode, message: string, loc?: RegoLocation): void {
     const source = loc ? this.sources.get(loc.file) : undefined;
     const details = loc && source !== undefined ? caretDetails(source, loc.row, loc.col) : undefined;
     if (this.errors.some((e) => e.message === message && sameLoc(e.location, loc))) return;

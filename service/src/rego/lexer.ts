@@ -1,4 +1,5 @@
 // Rego lexer: turns source text into tokens carrying positions and whether a newline preceded them.
+import { AuthzServiceError } from '../errors/index.js';
 import type { RegoLocation } from './errors.js';
 
 export type TokenKind = 'ident' | 'string' | 'number' | 'punct' | 'template' | 'eof';
@@ -26,7 +27,8 @@ export interface Token {
   parts?: (string | TemplateHole)[];
 }
 
-export class LexError extends Error {
+export class LexError extends AuthzServiceError<'ERR_REGO_LEX'> {
+  readonly code = 'ERR_REGO_LEX';
   constructor(
     message: string,
     readonly loc: RegoLocation,

@@ -1,5 +1,6 @@
 // Evaluation limits for untrusted input: step budget, bytes built, call depth and time, per query and
 // shared by the queries of one request (EvalBudget).
+import type { RegoErrorCode } from './errors.js';
 
 export interface EvalLimits {
   maxSteps?: number;
@@ -23,7 +24,7 @@ export type LimitKind = 'steps' | 'time' | 'memory';
 export const DEFAULT_LIMITS: ResolvedLimits = { maxSteps: 5_000_000, maxDepth: 1_000, timeoutMs: 0, maxBytes: 64 * 1024 * 1024 };
 
 /** The error code each limit raises. */
-export const LIMIT_ERROR_CODES: Readonly<Record<LimitKind, string>> = {
+export const LIMIT_ERROR_CODES: Readonly<Record<LimitKind, RegoErrorCode>> = {
   steps: 'eval_step_limit_error',
   time: 'eval_timeout_error',
   memory: 'eval_memory_limit_error',

@@ -1,11 +1,13 @@
 // Rego v1 parser: recursive descent over lexer tokens, producing the AST of modules, queries and terms.
+import { AuthzServiceError } from '../errors/index.js';
 import type { Body, ElseClause, Expr, ExprKind, Import, Loc, Module, Rule, RuleHead, Term, TermOf, WithModifier } from './ast.js';
 import { refName, scalarTerm, varTerm } from './ast.js';
 import type { RegoLocation } from './errors.js';
 import { LexError, tokenize, type Token } from './lexer.js';
 import { parseNumber } from './value.js';
 
-export class ParseError extends Error {
+export class ParseError extends AuthzServiceError<'ERR_REGO_PARSE'> {
+  readonly code = 'ERR_REGO_PARSE';
   constructor(
     message: string,
     readonly loc: RegoLocation,

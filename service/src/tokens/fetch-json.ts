@@ -1,5 +1,6 @@
 // Fetches a small JSON document (metadata, JWKS, introspection answers) with a timeout, a size cap
 // and no redirects, so a slow or hostile endpoint cannot hold a request or exhaust memory.
+import { AuthzServiceError } from '../errors/index.js';
 
 export interface FetchJsonOptions {
   timeoutMs: number;
@@ -14,7 +15,7 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 const DEFAULT_MAX_BYTES = 512 * 1024;
 
-export class FetchJsonError extends Error {
+export class FetchJsonError extends AuthzServiceError<'ERR_FETCH_JSON'> {
   readonly code = 'ERR_FETCH_JSON';
 }
 

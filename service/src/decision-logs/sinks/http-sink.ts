@@ -1,4 +1,5 @@
 // HTTP POST sink: a JSON array of records per delivery; any non-2xx answer fails it (and it is retried).
+import { AuthzServiceError } from '../../errors/index.js';
 import type { DecisionLogSink } from '../types.js';
 
 export interface HttpSinkOptions {
@@ -8,7 +9,7 @@ export interface HttpSinkOptions {
   timeoutMs?: number;
 }
 
-export class HttpSinkError extends Error {
+export class HttpSinkError extends AuthzServiceError<'decision_log_http_error'> {
   readonly code = 'decision_log_http_error';
   constructor(message: string) {
     super(message);

@@ -1,4 +1,5 @@
 // A minimal DER reader for the X.509 builtins: tag/length/value nodes, OIDs, integers, times, PEM.
+import { AuthzServiceError } from '../../errors/index.js';
 
 export interface Der {
   tag: number;
@@ -9,7 +10,9 @@ export interface Der {
   children: Der[];
 }
 
-export class DerError extends Error {}
+export class DerError extends AuthzServiceError<'ERR_DER'> {
+  readonly code = 'ERR_DER';
+}
 
 /** Reads one node at `offset`; constructed nodes (bit 0x20) get their children parsed. */
 export function readDer(buf: Buffer, offset = 0): Der {

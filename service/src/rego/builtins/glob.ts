@@ -1,5 +1,6 @@
 // Builtins of the "glob" category with gobwas/glob semantics as OPA uses them. A glob is parsed
 // once, translated to an equivalent RE2 expression and matched by re2js in linear time.
+import { AuthzServiceError } from '../../errors/index.js';
 import { isArray, type Value } from '../value.js';
 import { builtinError, operandError, type BuiltinDecl } from './types.js';
 import { elementError, stringOperand } from './operands.js';
@@ -15,7 +16,9 @@ type Node =
   | { kind: 'class'; not: boolean; ranges: [number, number][] }
   | { kind: 'alt'; alts: Node[][] };
 
-class GlobSyntaxError extends Error {}
+class GlobSyntaxError extends AuthzServiceError<'ERR_BUILTIN_FAILURE'> {
+  readonly code = 'ERR_BUILTIN_FAILURE';
+}
 
 /** Lexes and parses a glob (gobwas/glob grammar) into a node sequence. */
 class Parser {

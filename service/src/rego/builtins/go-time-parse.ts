@@ -1,4 +1,5 @@
 // Go's time.Parse and time.ParseDuration with their exact error messages, for OPA's time.* builtins.
+import { AuthzServiceError } from '../../errors/index.js';
 import type { Std } from './go-time.js';
 import {
   LONG_DAY_NAMES,
@@ -14,9 +15,13 @@ import {
 } from './go-time.js';
 
 /** A failure of time.Parse or time.ParseDuration, with Go's message. */
-export class GoTimeError extends Error {}
+export class GoTimeError extends AuthzServiceError<'ERR_GO_TIME'> {
+  readonly code = 'ERR_GO_TIME';
+}
 
-class Bad extends Error {}
+class Bad extends AuthzServiceError<'ERR_GO_TIME'> {
+  readonly code = 'ERR_GO_TIME';
+}
 
 /** Go's time.atoi: optional sign, then decimal digits only. */
 function atoi(s: string): number {

@@ -1,5 +1,6 @@
 // Go's net/url.Parse, as uri.parse, uri.is_valid and providers.aws.sign_req see a URL: the same
 // split into parts, the same escaping rules and the same error texts.
+import { AuthzServiceError } from '../../errors/index.js';
 import { goQuote } from './go-text.js';
 
 export interface GoUrl {
@@ -18,7 +19,9 @@ export interface GoUrl {
 type Mode = 'path' | 'host' | 'zone' | 'user' | 'query' | 'fragment';
 
 /** The error Go's url.Parse returns: `parse "<url>": <reason>`. */
-export class GoUrlError extends Error {}
+export class GoUrlError extends AuthzServiceError<'ERR_GO_URL'> {
+  readonly code = 'ERR_GO_URL';
+}
 
 const isAlnum = (c: string): boolean => /^[A-Za-z0-9]$/.test(c);
 const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9A-Fa-f]$/.test(c);

@@ -1,5 +1,6 @@
 // The GraphQL AST as OPA hands it to policies (Go field names; nulls, empty lists and positions
 // pruned), and back: an AST object given to a graphql builtin decoded as Go's encoding/json would.
+import { AuthzServiceError } from '../../errors/index.js';
 import { isArray, isObject, makeObject, objectEntries, type PlainObject, type RegoObject, type Value } from '../value.js';
 import type {
   Argument,
@@ -50,7 +51,9 @@ const isEmpty = (v: Value): boolean => (isArray(v) ? v.length === 0 : objectEntr
 // ---- decoding ---------------------------------------------------------------------------------
 
 /** What Go's json.Unmarshal reports when a value does not fit the struct field. */
-export class GqlDecodeError extends Error {}
+export class GqlDecodeError extends AuthzServiceError<'ERR_GQL_DECODE'> {
+  readonly code = 'ERR_GQL_DECODE';
+}
 
 type Obj = PlainObject | RegoObject;
 

@@ -1,5 +1,6 @@
 // GraphQL lexer and parser for the graphql.* builtins: query and schema documents parsed into
 // nodes shaped like gqlparser's Go structs (same field names, zero values), with its error texts.
+import { AuthzServiceError } from '../../errors/index.js';
 
 /** Where a node starts: 1-based line and column counted in characters. */
 export interface Pos {
@@ -176,7 +177,8 @@ export interface SchemaDocument {
 }
 
 /** A parse or validation error at a position, as gqlerror reports it. */
-export class GqlError extends Error {
+export class GqlError extends AuthzServiceError<'ERR_GQL_SYNTAX'> {
+  readonly code = 'ERR_GQL_SYNTAX';
   constructor(
     message: string,
     readonly pos: Pos | undefined,
@@ -427,7 +429,9 @@ const LOCATIONS = new Set([
 const MAX_DEPTH = 512;
 
 /** Stops parsing at the first error, as gqlparser's parser does. */
-class Stop extends Error {}
+class Stop extends AuthzServiceError<'ERR_GQL_SYNTAX'> {
+  readonly code = 'ERR_GQL_SYNTAX';
+}
 
 class Parser {
   private readonly lexer: Lexer;

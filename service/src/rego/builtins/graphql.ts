@@ -1,5 +1,6 @@
 // Builtins graphql.parse, parse_and_verify, parse_query, parse_schema, is_valid and
 // schema_is_valid: OPA's results (pruned gqlparser ASTs) and error texts over our own parser.
+import { AuthzServiceError } from '../../errors/index.js';
 import { isObject, makeObject, type Value } from '../value.js';
 import { astToValue, GqlDecodeError, valueToQueryDocument, valueToSchemaDocument } from './gql-json.js';
 import { GqlError, parseQueryDocument, parseSchemaDocument, type QueryDocument, type SchemaDocument } from './gql-parse.js';
@@ -26,7 +27,9 @@ function relocate(text: string, where: string, trimDot: boolean): string {
   return `${msg} in ${where} at location ${parts[1]}:${parts[2]}`;
 }
 
-class Failure extends Error {}
+class Failure extends AuthzServiceError<'ERR_BUILTIN_FAILURE'> {
+  readonly code = 'ERR_BUILTIN_FAILURE';
+}
 
 function parseQuery(text: string): QueryDocument {
   try {

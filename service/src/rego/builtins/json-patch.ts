@@ -1,8 +1,11 @@
 // RFC 6902 JSON Patch over Rego values, with OPA's json.patch semantics (sets, "-" appends, undefined on failure).
+import { AuthzServiceError } from '../../errors/index.js';
 import { isArray, isObject, isSet, makeObject, objectEntries, objectGet, RegoSet, valuesEqual, type Value } from '../value.js';
 
 /** Any failed operation: json.patch is then undefined. */
-class PatchFailure extends Error {}
+class PatchFailure extends AuthzServiceError<'ERR_BUILTIN_FAILURE'> {
+  readonly code = 'ERR_BUILTIN_FAILURE';
+}
 
 function fail(): never {
   throw new PatchFailure();

@@ -1,5 +1,6 @@
 // json.verify_schema and json.match_schema: JSON Schema drafts 4, 6 and 7 (no remote $ref), with the
 // error types, fields and wording of the gojsonschema validator OPA embeds.
+import { AuthzServiceError } from '../../errors/index.js';
 import { compareValues, formatNumber, isArray, isNumber, isObject, isSet, objectEntries, toArithmetic, valuesEqual, type RegoNumber, type Value } from '../value.js';
 import { chargeSerialized } from './charging.js';
 import { goJsonMarshal, parseGoJson } from './json-text.js';
@@ -10,7 +11,9 @@ import { builtinError, type BuiltinContext, type BuiltinDecl } from './types.js'
 /** A JSON value as the validator sees it: objects as maps with string keys, sets as arrays. */
 type J = null | boolean | string | RegoNumber | J[] | Map<string, J>;
 
-class SchemaError extends Error {}
+class SchemaError extends AuthzServiceError<'ERR_BUILTIN_FAILURE'> {
+  readonly code = 'ERR_BUILTIN_FAILURE';
+}
 
 const TYPES = ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string'];
 

@@ -1,6 +1,7 @@
 // JSON text the way OPA's Go code reads and writes it: encoding/json output (sorted keys,
 // HTML-safe escapes, MarshalIndent layout) and a strict decoder that keeps integers beyond 2^53
 // exact (json.Number), with Go's error wording.
+import { AuthzServiceError } from '../../errors/index.js';
 import { formatNumber, isObject, isSet, makeObject, normalizeInt, objectEntries, type RegoNumber, type Value } from '../value.js';
 
 /** Go's encoding/json string encoding (HTMLEscape on, as json.Marshal has it). */
@@ -71,7 +72,8 @@ export function goJsonMarshalIndent(v: Value, prefix: string, indent: string, de
 }
 
 /** A JSON syntax error worded as Go's encoding/json reports it. */
-export class JsonSyntaxError extends Error {
+export class JsonSyntaxError extends AuthzServiceError<'ERR_JSON_SYNTAX'> {
+  readonly code = 'ERR_JSON_SYNTAX';
   override name = 'JsonSyntaxError';
 }
 

@@ -1,11 +1,14 @@
 // Byte-level encodings the JWT builtins need with Go's exact behaviour: base64url decoding (OPA's
 // padding repair and Go's error offsets), JSON decoding that keeps big integers, and Go's json.Marshal.
+import { AuthzServiceError } from '../../errors/index.js';
 import type { PlainObject, Value } from '../value.js';
 import { isObject, isSet, objectEntries, parseNumber } from '../value.js';
 import { goJsonMarshal } from './json-text.js';
 
 /** A decoding failure carrying Go's message (the caller adds its own prefix). */
-export class EncodingError extends Error {}
+export class EncodingError extends AuthzServiceError<'ERR_JWT_ENCODING'> {
+  readonly code = 'ERR_JWT_ENCODING';
+}
 
 const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const DECODE_MAP = new Int16Array(256).fill(-1);

@@ -1,5 +1,6 @@
 // Keys for the JWT builtins: PEM certificates, PEM public keys, JWKs and JWK sets as OPA reads them,
 // and synchronous JWS signature checks and signing with node:crypto, each algorithm bound to its key type.
+import { AuthzServiceError } from '../../errors/index.js';
 import type { KeyObject } from 'node:crypto';
 import { X509Certificate, constants, createHmac, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify } from 'node:crypto';
 import type { Value } from '../value.js';
@@ -7,7 +8,9 @@ import { isArray, isPlainObject } from '../value.js';
 import { base64UrlDecode, parseJson } from './jwt-encoding.js';
 
 /** A key failure carrying OPA's message. */
-export class KeyError extends Error {}
+export class KeyError extends AuthzServiceError<'ERR_JWT_KEY'> {
+  readonly code = 'ERR_JWT_KEY';
+}
 
 /** A verification key: an asymmetric public key, or an HMAC secret from an "oct" JWK. */
 export interface VerificationKey {

@@ -1,5 +1,6 @@
 // Builtins of the "jwt" category (io.jwt.*): decoding, signature checks and claim validation with
 // OPA's semantics and messages. Verification is synchronous (node:crypto); "none" never verifies.
+import { AuthzServiceError } from '../../errors/index.js';
 import type { PlainObject, Value } from '../value.js';
 import { isArray, isNumber, isObject, isPlainObject, objectEntries, objectGet } from '../value.js';
 import type { BuiltinContext, BuiltinDecl, TypeSpec } from './types.js';
@@ -9,7 +10,9 @@ import type { VerificationKey, VerifyOptions } from './jwt-keys.js';
 import { KeyError, TOKEN_ALGORITHMS, keysFromCertOrJwk, signJws, signingKeyFromJwk, verifySignature } from './jwt-keys.js';
 
 /** A builtin failure reason; the builtin's name is added where it is raised to the evaluator. */
-class Failure extends Error {}
+class Failure extends AuthzServiceError<'ERR_BUILTIN_FAILURE'> {
+  readonly code = 'ERR_BUILTIN_FAILURE';
+}
 
 interface Token {
   header: string;

@@ -1,5 +1,6 @@
 // Compiled RE2 programs (re2js: Go regexp semantics, linear-time matching) behind a bounded LRU,
 // shared by the regex and glob builtins so a policy's patterns are compiled once, not per call.
+import { AuthzServiceError } from '../../errors/index.js';
 import { RE2JS } from 're2js';
 
 const MAX_ENTRIES = 500;
@@ -9,7 +10,8 @@ type Entry = { re: RE2JS } | { error: string };
 const cache = new Map<string, Entry>();
 
 /** A pattern that does not compile; the message is Go's ("error parsing regexp: ..."). */
-export class RegexSyntaxError extends Error {
+export class RegexSyntaxError extends AuthzServiceError<'ERR_REGEX_SYNTAX'> {
+  readonly code = 'ERR_REGEX_SYNTAX';
   override name = 'RegexSyntaxError';
 }
 

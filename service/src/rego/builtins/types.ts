@@ -1,4 +1,5 @@
 // The contract between the evaluator and builtin functions: declarations, types, context and errors.
+import { AuthzServiceError } from '../../errors/index.js';
 import type { Value } from '../value.js';
 
 /**
@@ -55,7 +56,7 @@ export interface BuiltinDecl {
  * (message "<name>: operand <n> must be <type> but got <type>"), `eval_builtin_error` for
  * everything else (message "<name>: <reason>").
  */
-export class BuiltinError extends Error {
+export class BuiltinError extends AuthzServiceError<'eval_type_error' | 'eval_builtin_error'> {
   constructor(
     readonly code: 'eval_type_error' | 'eval_builtin_error',
     message: string,
