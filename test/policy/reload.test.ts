@@ -126,7 +126,8 @@ describe('policy reload', () => {
       assert.equal(a.status().inSync, false);
       assert.equal(a.status().drift, 'cluster_revision');
       assert.equal(a.status().source?.revision, v1);
-      assert.equal(metrics.value('mcp_authz_policy_source_drift'), 1);
+      // The gauge is set just after the swap that the wait above saw.
+      await eventually(() => metrics.value('mcp_authz_policy_source_drift') === 1, 'the drift gauge reads 1');
 
       // A's directory changes: the newest load again, everyone follows it.
       await writeFile(join(dirA, 'mcp', 'authz.rego'), 'package mcp.authz # v2');
@@ -137,7 +138,7 @@ describe('policy reload', () => {
       assert.equal(b.status().cluster?.matches, true);
       assert.equal(a.status().cluster?.matches, true);
       assert.equal(a.status().inSync, true);
-      assert.equal(metrics.value('mcp_authz_policy_source_drift'), 0);
+      await eventually(() => metrics.value('mcp_authz_policy_source_drift') === 0, 'the drift gauge reads 0');
 
       // Re-reading unchanged content is no new load: C's directory does not take the cluster back.
       assert.equal((await c.reload()).result, 'unchanged');
