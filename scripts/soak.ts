@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { generateInputs, readReferenceData, type McpData } from '../bench/lib/mcp-inputs.js';
 import { hashSecret } from '../service/src/callers/secrets.js';
 import { startPrivateRedis } from '../test/store/redis-helpers.js';
@@ -398,8 +399,10 @@ async function main(): Promise<number> {
   const per = (sel: (typeof LOG_COUNTERS)['produced']) => texts.map((t) => counter(t, sel) ?? 0);
   const stages = Object.fromEntries(LOG_STAGES.map((stage) => [stage, per(LOG_COUNTERS[stage]).reduce((a, b) => a + b, 0)])) as Record<(typeof LOG_STAGES)[number], number>;
   const pendingLocal = per(LOG_COUNTERS.pending).reduce((a, b) => a + b, 0);
-  // The Redis backlog is one for all replicas: each reports the same figure (the latest it read).
-  const pendingRedis = Math.max(0, ...per(LOG_COUNTERS.pendingRedis));
+  // The Redis backlog is one for all replicas, and each replica's gauge is only the latest figure
+  // it read; the backlog's own totals in Redis are the figure at the end.
+  const pendingRedis = await redisBacklog(redis.url);
+  const gaugeRedis = Math.max(0, ...per(LOG_COUNTERS.pendingRedis));
   const show = (v: number): string => String(v);
   const undelivered = [...tally.ids].filter((id) => !sink.ids.has(id)).length;
   const inflow = stages.produced + stages.replayed;
@@ -413,7 +416,7 @@ async function main(): Promise<number> {
     `wrong answers vs oracle: ${tally.wrong}; fail-closed evaluation-limit denies (not judged): ${tally.limitDenies}; unknown policy revisions: ${tally.unknownRevision}${tally.firstWrong ? `; first: ${tally.firstWrong}` : ''}`,
     `revisions seen in answers: ${tally.revisions.size} of ${policies.oracles.size} written; last written ${policies.latest.slice(0, 12)}, final per replica ${finalRevisions.map((r) => (r.revision ?? '?').slice(0, 12)).join(', ')}`,
     `http: 4xx ${tally.status4xx}, 5xx ${tally.status5xx} (fail-closed 503 ${tally.failClosed503}), network errors ${tally.networkErrors}`,
-    `decision logs (replica counters): produced ${show(stages.produced)}, delivered ${show(stages.delivered)}, spilled ${show(stages.spilled)}, replayed ${show(stages.replayed)}, dropped ${show(stages.dropped)}, pending ${pendingLocal} + redis ${pendingRedis}; sums ${sums}`,
+    `decision logs (replica counters): produced ${show(stages.produced)}, delivered ${show(stages.delivered)}, spilled ${show(stages.spilled)}, replayed ${show(stages.replayed)}, dropped ${show(stages.dropped)}, pending ${pendingLocal} + redis ${pendingRedis} (replica gauges read ${gaugeRedis}); sums ${sums}`,
     `decision logs (sink): ${sink.ids.size} distinct ids in ${sink.posts} posts; answered ids not at the sink: ${undelivered}`,
     `peak RSS (MiB): ${peakRss.map((m, i) => `replica ${'ab'[i]} ${m.toFixed(1)}`).join(', ')}`,
     `result: ${failing ? 'FAIL' : 'ok'}`,
@@ -424,3 +427,21 @@ async function main(): Promise<number> {
 }
 
 process.exitCode = await main();
+
+/** Records still queued in Redis for any sink: the sum of the backlog totals the replicas keep there. */
+async function redisBacklog(url: string): Promise<number> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+    let total = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', '*:backlog:*:totals', 'COUNT', 100);
+      cursor = next;
+      for (const key of keys) total += Number(await client.hget(key, 'records')) || 0;
+    } while (cursor !== '0');
+    return total;
+  } finally {
+    client.disconnect();
+  }
+}
