@@ -37,15 +37,19 @@ export async function loadAndCompile(
   return { loaded, policy };
 }
 
-/** Reads a file named on the command line as JSON. */
-export async function readJsonFile(file: string): Promise<unknown> {
-  let text: string;
+/** The text of a file named on the command line; a missing or unreadable file is an InputFileError. */
+async function readInputText(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputFileError(file, code === 'ENOENT' ? 'no such file' : (e as Error).message);
   }
+}
+
+/** Reads a file named on the command line as JSON. */
+export async function readJsonFile(file: string): Promise<unknown> {
+  const text = await readInputText(file);
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
@@ -55,13 +59,7 @@ export async function readJsonFile(file: string): Promise<unknown> {
 
 /** Reads a JSON or YAML document (by extension; JSON otherwise) given on the command line. */
 export async function readInputDocument(file: string): Promise<Value> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputFileError(file, code === 'ENOENT' ? 'no such file' : (e as Error).message);
-  }
+  const text = await readInputText(file);
   try {
     return parseDocument(text, documentFormat(file) ?? 'json') as Value;
   } catch (e) {
